@@ -1,0 +1,17 @@
+//! Database migrations for tasdiq. One file per change; a landed migration is never edited.
+//!
+//! The schema is written with SeaQuery so the same code produces it on SQLite and PostgreSQL.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261129_000001_registry;
+
+/// Every migration, in the order it is applied.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261129_000001_registry::Migration)]
+    }
+}

@@ -1,0 +1,90 @@
+//! Subcommands of the `tasdiq` binary (contract §1).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::Config;
+
+mod serve;
+
+/// Certifies products of Morocco's collective brands with signed QR labels.
+#[derive(Debug, Parser)]
+#[command(name = "tasdiq", version, about)]
+pub struct Cli {
+    #[command(flatten)]
+    pub config: Config,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start the HTTP service; on an empty database, bootstrap it first.
+    Serve,
+    /// Apply pending migrations, then exit.
+    Migrate,
+    /// Load the seed data (idempotent).
+    Seed {
+        /// Folder holding the seed files.
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
+}
+
+/// Runs a parsed command line and returns the process exit code.
+pub fn run(cli: Cli) -> ExitCode {
+    crate::telemetry::init();
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match rt.block_on(dispatch(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
+    let config = cli.config;
+    match cli.command {
+        Command::Serve => serve::serve(config).await,
+        Command::Migrate => {
+            let db = crate::db::connect(&config).await?;
+            crate::bootstrap::migrate(&db).await?;
+            println!("migrations applied");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Seed { dir } => seed(config, dir).await,
+    }
+}
+
+async fn seed(config: Config, dir: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+    let dir = dir.unwrap_or_else(|| config.seeds_dir.clone());
+    let set = crate::seed::load_dir(&dir).map_err(anyhow::Error::msg)?;
+    let db = crate::db::connect(&config).await?;
+    crate::bootstrap::migrate(&db).await?;
+    let s = crate::store::seed::apply(&db, &set, "cli:seed").await?;
+    for (table, r) in [
+        ("regions", s.regions),
+        ("brands", s.brands),
+        ("producers", s.producers),
+        ("memberships", s.memberships),
+    ] {
+        println!(
+            "{table:<12} inserted {:>4}  updated {:>4}  unchanged {:>4}",
+            r.inserted, r.updated, r.unchanged
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,60 @@
+//! `tasdiq serve`: bootstrap, bind, print where to go, serve until SIGINT or SIGTERM.
+
+use std::process::ExitCode;
+
+use crate::config::Config;
+use crate::state::AppState;
+
+pub async fn serve(config: Config) -> anyhow::Result<ExitCode> {
+    let db = crate::db::connect(&config).await?;
+    let report = crate::bootstrap::run(&db, &config).await?;
+    let listener = tokio::net::TcpListener::bind(config.addr).await?;
+    let addr = listener.local_addr()?;
+    let state = AppState::new(db, config.clone());
+
+    println!("tasdiq is listening on http://{addr}");
+    println!("public URL: {}", config.public_base());
+    if let Some(s) = &report.seeded {
+        println!(
+            "seeded {} brands, {} producers, {} memberships",
+            s.brands.inserted, s.producers.inserted, s.memberships.inserted
+        );
+    }
+    match &report.admin_created {
+        Some(admin) => {
+            println!("admin officer: {}", admin.email);
+            if let Some(p) = &admin.generated_password {
+                println!("admin password (shown once): {p}");
+            }
+        }
+        None => println!("admin officer: {}", config.admin_email),
+    }
+    println!("try: {}/api/v1/brands?limit=5", config.public_base());
+
+    crate::launch(listener, state, shutdown_signal()).await?;
+    tracing::info!("stopped");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}

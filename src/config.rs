@@ -1,0 +1,139 @@
+//! Configuration: every setting comes from an environment variable or the matching `--flag`
+//! (contract §1). Secrets are wrapped so that `Debug` never prints them.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::time::Duration;
+
+/// A string that must not appear in logs.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+impl FromStr for Secret {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Secret(s.to_owned()))
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(s: &str) -> Self {
+        Secret(s.to_owned())
+    }
+}
+
+/// Settings shared by every subcommand.
+#[derive(Clone, Debug, clap::Args)]
+pub struct Config {
+    /// Database URL: `sqlite://…` (default) or `postgres://…`.
+    #[arg(
+        long,
+        env = "TASDIQ_DATABASE_URL",
+        default_value = "sqlite://data/tasdiq.db?mode=rwc",
+        global = true
+    )]
+    pub database_url: String,
+
+    /// Address to listen on.
+    #[arg(
+        long,
+        env = "TASDIQ_ADDR",
+        default_value = "127.0.0.1:8080",
+        global = true
+    )]
+    pub addr: SocketAddr,
+
+    /// Public base URL; QR labels point to `{public_url}/v/{code}`.
+    #[arg(
+        long,
+        env = "TASDIQ_PUBLIC_URL",
+        default_value = "http://127.0.0.1:8080",
+        global = true
+    )]
+    pub public_url: String,
+
+    /// Folder holding the Ed25519 private key files (mode 0600).
+    #[arg(long, env = "TASDIQ_KEYS_DIR", default_value = "keys", global = true)]
+    pub keys_dir: PathBuf,
+
+    /// E-mail of the admin officer created on first start.
+    #[arg(
+        long,
+        env = "TASDIQ_ADMIN_EMAIL",
+        default_value = "admin@tasdiq.local",
+        global = true
+    )]
+    pub admin_email: String,
+
+    /// Password of that admin; when unset, a random one is generated and printed once.
+    #[arg(
+        long,
+        env = "TASDIQ_ADMIN_PASSWORD",
+        hide_env_values = true,
+        global = true
+    )]
+    pub admin_password: Option<Secret>,
+
+    /// Folder with the seed data loaded on first start.
+    #[arg(long, env = "TASDIQ_SEEDS_DIR", default_value = "seeds", global = true)]
+    pub seeds_dir: PathBuf,
+
+    /// Largest request body accepted, in bytes.
+    #[arg(long, env = "TASDIQ_BODY_LIMIT", default_value_t = 1024 * 1024, global = true)]
+    pub body_limit: usize,
+
+    /// Longest a request may take, in seconds, before it is answered 503.
+    #[arg(
+        long,
+        env = "TASDIQ_REQUEST_TIMEOUT",
+        default_value_t = 30,
+        global = true
+    )]
+    pub request_timeout_secs: u64,
+
+    /// Maximum database connections in the pool.
+    #[arg(long, env = "TASDIQ_DB_POOL", default_value_t = 8, global = true)]
+    pub db_pool: u32,
+}
+
+impl Config {
+    /// The settings used by tests and tools: defaults, with the given database.
+    pub fn for_database(url: &str) -> Self {
+        use clap::Parser;
+        #[derive(clap::Parser)]
+        struct Only {
+            #[command(flatten)]
+            config: Config,
+        }
+        let mut c = Only::parse_from(["tasdiq"]).config;
+        c.database_url = url.to_owned();
+        c
+    }
+
+    pub fn request_timeout(&self) -> Duration {
+        Duration::from_secs(self.request_timeout_secs)
+    }
+
+    /// The public base URL without a trailing slash.
+    pub fn public_base(&self) -> &str {
+        self.public_url.trim_end_matches('/')
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.database_url.starts_with("postgres")
+    }
+}

@@ -1,0 +1,8 @@
+//! Pure domain logic: label codes, keys, verdicts, values and rules. Nothing here touches the
+//! network, the database or the clock.
+
+pub mod code;
+pub mod humancode;
+pub mod keys;
+pub mod values;
+pub mod verdict;

@@ -1,0 +1,14 @@
+//! sea-orm entities: the shape of each table, nothing more. Statuses are plain strings here;
+//! `store` turns them into domain types.
+
+pub mod api_key;
+pub mod audit_log;
+pub mod brand;
+pub mod certificate;
+pub mod label_scan;
+pub mod membership;
+pub mod membership_event;
+pub mod officer;
+pub mod producer;
+pub mod region;
+pub mod signing_key;

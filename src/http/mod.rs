@@ -1,0 +1,101 @@
+//! The HTTP layer: routers merged in one place, and the layers every route gets (metrics and
+//! tracing by matched route, body limit, timeout, panic guard, problem+json fallbacks).
+
+use std::time::Instant;
+
+use axum::body::Body;
+use axum::error_handling::HandleErrorLayer;
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
+use axum::http::{Method, StatusCode, Uri};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::{BoxError, Router};
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::state::AppState;
+
+pub mod error;
+pub mod extract;
+pub mod ops;
+pub mod public;
+
+use error::ApiError;
+
+/// The whole service. Tests call it in-process; `serve` binds it to a socket.
+pub fn router(state: AppState) -> Router {
+    let timeout = state.config.request_timeout();
+    let body_limit = state.config.body_limit;
+    Router::new()
+        .merge(ops::router())
+        .merge(public::router())
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn_with_state(state.clone(), observe))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &Request<Body>| {
+                // The matched route, never the raw path: a label code in every log line is
+                // noise, and the route is what aggregates.
+                let route = req
+                    .extensions()
+                    .get::<MatchedPath>()
+                    .map_or("unmatched", MatchedPath::as_str);
+                tracing::debug_span!("request", method = %req.method(), route)
+            }),
+        )
+        .layer(
+            ServiceBuilder::new()
+                .layer(CatchPanicLayer::custom(|_| {
+                    ApiError::internal("a handler panicked").into_response()
+                }))
+                .layer(HandleErrorLayer::new(timed_out))
+                .timeout(timeout)
+                .layer(DefaultBodyLimit::max(body_limit))
+                .layer(RequestBodyLimitLayer::new(body_limit)),
+        )
+        .with_state(state)
+}
+
+async fn timed_out(err: BoxError) -> Response {
+    if err.is::<tower::timeout::error::Elapsed>() {
+        ApiError::unavailable("the request took too long and was stopped; try again")
+            .into_response()
+    } else {
+        ApiError::internal(err).into_response()
+    }
+}
+
+/// Records request count and latency under the matched route.
+async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let start = Instant::now();
+    let method = req.method().clone();
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|m| m.as_str().to_owned());
+    let res = next.run(req).await;
+    state.metrics.observe_request(
+        method.as_str(),
+        route.as_deref().unwrap_or("unmatched"),
+        res.status().as_u16(),
+        start.elapsed(),
+    );
+    res
+}
+
+async fn not_found(uri: Uri) -> ApiError {
+    ApiError::not_found(format!("there is nothing at {}", clip_path(uri.path())))
+}
+
+async fn method_not_allowed(method: Method, uri: Uri) -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        format!("{method} is not allowed on {}", clip_path(uri.path())),
+    )
+}
+
+fn clip_path(p: &str) -> String {
+    crate::domain::values::clip(p)
+}

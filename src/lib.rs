@@ -1,0 +1,39 @@
+//! tasdiq: certification of products made under Morocco's collective brands, with signed QR
+//! labels anyone can verify.
+//!
+//! Layers, imports running one way: `http` → `store` → `domain`. `domain` is pure; `store`
+//! holds every query; `http` holds handlers and extractors. `cli` and `bootstrap` drive them.
+
+pub mod bootstrap;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod entity;
+pub mod http;
+pub mod metrics;
+pub mod seed;
+pub mod state;
+pub mod store;
+pub mod telemetry;
+
+use std::future::Future;
+
+pub use state::AppState;
+
+/// The whole HTTP service as a router: what the tests call.
+pub fn app(state: AppState) -> axum::Router {
+    http::router(state)
+}
+
+/// Serves `state` on `listener` until `shutdown` resolves, then drains in-flight requests.
+pub async fn launch(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+}

@@ -1,0 +1,113 @@
+//! Prometheus metrics: request counts and latency by matched route, plus a few gauges the
+//! service updates itself. Rendered at `GET /metrics` in the text exposition format.
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::histogram::Histogram;
+use prometheus_client::registry::Registry;
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RequestLabels {
+    method: String,
+    route: String,
+    status: u16,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RouteLabels {
+    route: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct VerdictLabels {
+    status: &'static str,
+}
+
+/// The service's metrics.
+pub struct Metrics {
+    registry: Mutex<Registry>,
+    requests: Family<RequestLabels, Counter>,
+    latency: Family<RouteLabels, Histogram>,
+    verdicts: Family<VerdictLabels, Counter>,
+    scans_flushed: Counter,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        let mut registry = Registry::with_prefix("tasdiq");
+        let requests = Family::<RequestLabels, Counter>::default();
+        let latency = Family::<RouteLabels, Histogram>::new_with_constructor(|| {
+            Histogram::new([
+                0.000_25, 0.000_5, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0,
+                2.5, 5.0,
+            ])
+        });
+        let verdicts = Family::<VerdictLabels, Counter>::default();
+        let scans_flushed = Counter::default();
+        registry.register(
+            "http_requests",
+            "HTTP requests by method, matched route and status",
+            requests.clone(),
+        );
+        registry.register(
+            "http_request_duration_seconds",
+            "HTTP request latency by matched route",
+            latency.clone(),
+        );
+        registry.register("verdicts", "Verdicts given, by status", verdicts.clone());
+        registry.register(
+            "scans_flushed",
+            "Label scans written to the database",
+            scans_flushed.clone(),
+        );
+        Metrics {
+            registry: Mutex::new(registry),
+            requests,
+            latency,
+            verdicts,
+            scans_flushed,
+        }
+    }
+}
+
+impl Metrics {
+    /// Counts one answered request.
+    pub fn observe_request(&self, method: &str, route: &str, status: u16, elapsed: Duration) {
+        self.requests
+            .get_or_create(&RequestLabels {
+                method: method.to_owned(),
+                route: route.to_owned(),
+                status,
+            })
+            .inc();
+        self.latency
+            .get_or_create(&RouteLabels {
+                route: route.to_owned(),
+            })
+            .observe(elapsed.as_secs_f64());
+    }
+
+    /// Counts one verdict.
+    pub fn observe_verdict(&self, status: &'static str) {
+        self.verdicts.get_or_create(&VerdictLabels { status }).inc();
+    }
+
+    /// Counts scans written by the batch writer.
+    pub fn observe_flush(&self, scans: u64) {
+        self.scans_flushed.inc_by(scans);
+    }
+
+    /// The text exposition.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        let registry = self.registry.lock().unwrap_or_else(|e| e.into_inner());
+        if prometheus_client::encoding::text::encode(&mut out, &registry).is_err() {
+            out.clear();
+        }
+        out
+    }
+}

@@ -1,0 +1,7 @@
+//! The integration suite: one binary, so the library links once. Every test runs against a
+//! database of its own, SQLite by default or PostgreSQL when `TEST_DATABASE_URL` is set.
+
+mod support;
+
+mod migrations;
+mod registry;
