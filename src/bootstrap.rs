@@ -2,20 +2,30 @@
 //! migrations, the signing key, the seed data, the demo certificates and the admin officer.
 //! Each step is idempotent, so a restart runs them again harmlessly.
 
+use chrono::{Days, Utc};
 use migration::{Migrator, MigratorTrait};
 use rand::distr::{Alphanumeric, SampleString};
-use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    TransactionTrait,
+};
 
 use crate::config::Config;
-use crate::domain::values::{self, Role};
-use crate::entity::brand;
+use crate::domain::code::Kid;
+use crate::domain::lifecycle::CertificateRequest;
+use crate::domain::values::{self, CertificateStatus, Role, Standing};
+use crate::entity::{brand, membership};
+use crate::keystore;
 use crate::seed;
+use crate::state::AppState;
 use crate::store::{self, seed::SeedSummary};
 
 /// What the bootstrap did, for `serve` to print.
 #[derive(Debug, Default)]
 pub struct BootReport {
+    pub key_created: Option<Kid>,
     pub seeded: Option<SeedSummary>,
+    pub demo_certificates: usize,
     /// Set when the admin account was created just now.
     pub admin_created: Option<AdminCreated>,
 }
@@ -37,10 +47,11 @@ pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
 pub async fn run(db: &DatabaseConnection, config: &Config) -> anyhow::Result<BootReport> {
     let mut report = BootReport::default();
     migrate(db).await?;
-    // Signing key: see `keystore::ensure_key` (issue 3 wires it here).
+    report.key_created = keystore::ensure_signer(db, &config.keys_dir).await?;
     if brand::Entity::find().count(db).await? == 0 {
         let set = seed::load_dir(&config.seeds_dir).map_err(anyhow::Error::msg)?;
         report.seeded = Some(store::seed::apply(db, &set, "bootstrap").await?);
+        report.demo_certificates = issue_demo_certificates(db, config).await?;
     }
     if store::officers::count(db).await? == 0 {
         let email = values::email(&config.admin_email)?;
@@ -58,4 +69,146 @@ pub async fn run(db: &DatabaseConnection, config: &Config) -> anyhow::Result<Boo
         });
     }
     Ok(report)
+}
+
+/// A demo lot: brand, product, lot, quantity, years of validity, and a revocation reason.
+type DemoLot = (
+    u16,
+    &'static str,
+    &'static str,
+    u32,
+    u64,
+    Option<&'static str>,
+);
+
+const DEMO: &[DemoLot] = &[
+    (
+        1,
+        "Huile d'argan alimentaire 250 ml",
+        "DEMO-ARG-2026-11",
+        500,
+        2,
+        None,
+    ),
+    (
+        2,
+        "Safran en filaments 1 g",
+        "DEMO-SAF-2026-10",
+        200,
+        3,
+        None,
+    ),
+    (
+        3,
+        "Tapis Beni Ouarain 200 × 300 cm",
+        "DEMO-BOU-2026-09",
+        12,
+        20,
+        None,
+    ),
+    (
+        1,
+        "Huile d'argan cosmétique 100 ml",
+        "DEMO-ARG-2026-08",
+        100,
+        2,
+        Some("Démonstration : lot rappelé après contrôle"),
+    ),
+];
+
+/// Issues the demo certificates, each to the first member of its brand whose right of use is
+/// active and valid today. Skipped quietly for a brand without one (edited seeds).
+async fn issue_demo_certificates(
+    db: &DatabaseConnection,
+    config: &Config,
+) -> anyhow::Result<usize> {
+    if store::certificates::any(db).await? {
+        return Ok(0);
+    }
+    let ring = keystore::load_ring(db, &config.keys_dir).await?;
+    let Some(signer) = ring.signer() else {
+        return Ok(0);
+    };
+    let now = Utc::now();
+    let today = now.date_naive();
+    let tx = db.begin().await?;
+    let mut issued = 0;
+    for (brand_number, product, lot, quantity, years, revoked) in DEMO {
+        let member = membership::Entity::find()
+            .filter(membership::Column::Brand.eq(i32::from(*brand_number)))
+            .filter(membership::Column::Status.eq(Standing::Active.as_str()))
+            .filter(membership::Column::ValidFrom.lte(today))
+            .filter(membership::Column::ValidUntil.gte(today))
+            .order_by_asc(membership::Column::Producer)
+            .one(&tx)
+            .await?;
+        let Some(member) = member else { continue };
+        let req = CertificateRequest {
+            brand: *brand_number,
+            producer: member.producer,
+            product: (*product).to_owned(),
+            lot: (*lot).to_owned(),
+            quantity: *quantity,
+            produced_on: today - Days::new(20),
+            expires_on: today + Days::new(365 * years),
+        };
+        let rec =
+            store::certificates::issue_audited(&tx, &req, signer.kid, "bootstrap", now).await?;
+        if let Some(reason) = revoked {
+            let number = values::CertificateNumber(rec.facts.number);
+            let (before, after) = store::certificates::revoke(&tx, number, reason, now).await?;
+            store::audit::record(
+                &tx,
+                "bootstrap",
+                "certificate.revoke",
+                &format!("certificate:{number}"),
+                Some(&before.status),
+                Some(&serde_json::json!({"status": after.status, "reason": reason})),
+            )
+            .await?;
+        }
+        issued += 1;
+    }
+    tx.commit().await?;
+    Ok(issued)
+}
+
+/// A few verification URLs to try: an authentic label, a revoked one, and a forgery.
+pub async fn sample_urls(state: &AppState) -> anyhow::Result<Vec<(&'static str, String)>> {
+    let mut out = Vec::new();
+    let ring = state.key_ring();
+    let base = state.config.public_base();
+    let numbers = store::certificates::recent(&state.db, 20).await?;
+    let records = store::certificates::records(&state.db, &numbers).await?;
+    let mut recs: Vec<_> = records.values().collect();
+    recs.sort_by_key(|r| r.facts.issued_at);
+    let authentic = recs
+        .iter()
+        .find(|r| r.facts.status == CertificateStatus::Issued);
+    let revoked = recs
+        .iter()
+        .find(|r| r.facts.status == CertificateStatus::Revoked);
+    if let Some(label) = authentic.and_then(|r| ring.sign_label(&r.facts, 1).ok()) {
+        let code = label.to_code();
+        out.push(("authentic", format!("{base}/v/{code}")));
+        // One digit of the signature changed: a forgery.
+        let mut fake = code.into_bytes();
+        let last = fake.len() - 4;
+        fake[last] = if fake[last] == b'9' {
+            b'8'
+        } else {
+            fake[last] + 1
+        };
+        out.push((
+            "counterfeit",
+            format!("{base}/v/{}", String::from_utf8_lossy(&fake)),
+        ));
+    }
+    if let Some(label) = revoked.and_then(|r| ring.sign_label(&r.facts, 1).ok()) {
+        out.push(("revoked", format!("{base}/v/{}", label.to_code())));
+    }
+    if let Some(label) = authentic.and_then(|r| ring.sign_label(&r.facts, 1).ok()) {
+        out.push(("JSON", format!("{base}/api/v1/verify/{}", label.to_code())));
+    }
+    Ok(out)
 }

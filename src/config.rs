@@ -105,6 +105,42 @@ pub struct Config {
     )]
     pub request_timeout_secs: u64,
 
+    /// A label is flagged `suspected_copy` once this many distinct clients scanned it.
+    #[arg(
+        long,
+        env = "TASDIQ_COPY_DISTINCT_CLIENTS",
+        default_value_t = 10,
+        global = true
+    )]
+    pub copy_distinct_clients: u32,
+
+    /// A label is flagged `suspected_copy` once it is scanned this many times in a day.
+    #[arg(
+        long,
+        env = "TASDIQ_COPY_SCANS_PER_DAY",
+        default_value_t = 50,
+        global = true
+    )]
+    pub copy_scans_per_day: u32,
+
+    /// How often recorded scans are written to the database, in milliseconds.
+    #[arg(
+        long,
+        env = "TASDIQ_SCAN_FLUSH_MS",
+        default_value_t = 200,
+        global = true
+    )]
+    pub scan_flush_ms: u64,
+
+    /// Trust `X-Forwarded-For` for the client address (set when behind a reverse proxy).
+    #[arg(
+        long,
+        env = "TASDIQ_TRUST_FORWARDED",
+        default_value_t = false,
+        global = true
+    )]
+    pub trust_forwarded: bool,
+
     /// Maximum database connections in the pool.
     #[arg(long, env = "TASDIQ_DB_POOL", default_value_t = 8, global = true)]
     pub db_pool: u32,

@@ -11,11 +11,13 @@ pub mod db;
 pub mod domain;
 pub mod entity;
 pub mod http;
+pub mod keystore;
 pub mod metrics;
 pub mod seed;
 pub mod state;
 pub mod store;
 pub mod telemetry;
+pub mod verify;
 
 use std::future::Future;
 

@@ -1,19 +1,33 @@
 //! The shared state every handler sees: one clonable handle around the database pool, the
-//! configuration and the in-memory parts of the service.
+//! configuration and the in-memory parts of the service (key ring, status cache, scan tally).
 
 use std::ops::Deref;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
 
+use chrono::Utc;
 use sea_orm::DatabaseConnection;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
 
 use crate::config::Config;
+use crate::domain::keys::KeyRing;
+use crate::keystore;
 use crate::metrics::Metrics;
+use crate::store::signing_keys;
+use crate::verify::cache::CertCache;
+use crate::verify::scans::{CopyThresholds, Scans};
 
 /// Everything the service holds while it runs.
 pub struct App {
     pub db: DatabaseConnection,
     pub config: Config,
     pub metrics: Metrics,
+    keys: RwLock<Arc<KeyRing>>,
+    pub certs: CertCache,
+    pub scans: Scans,
+    epoch: AtomicI64,
 }
 
 /// A cheap handle on [`App`].
@@ -21,13 +35,55 @@ pub struct App {
 pub struct AppState(pub Arc<App>);
 
 impl AppState {
-    /// Builds the state on an open database.
-    pub fn new(db: DatabaseConnection, config: Config) -> Self {
-        AppState(Arc::new(App {
+    /// Builds the state on a migrated database: loads the key ring and the scan salts.
+    pub async fn build(db: DatabaseConnection, config: Config) -> anyhow::Result<Self> {
+        let ring = keystore::load_ring(&db, &config.keys_dir).await?;
+        let epoch = signing_keys::epoch(&db).await?;
+        let scans = Scans::new(CopyThresholds {
+            distinct_clients: config.copy_distinct_clients,
+            scans_per_day: config.copy_scans_per_day,
+        });
+        scans.refresh_salts(&db, Utc::now().date_naive()).await?;
+        Ok(AppState(Arc::new(App {
             db,
             config,
             metrics: Metrics::default(),
-        }))
+            keys: RwLock::new(Arc::new(ring)),
+            certs: CertCache::new(100_000),
+            scans,
+            epoch: AtomicI64::new(epoch),
+        })))
+    }
+}
+
+impl App {
+    /// The current key ring.
+    pub fn key_ring(&self) -> Arc<KeyRing> {
+        self.keys.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Reloads the key ring from the table and the key folder.
+    pub async fn reload_keys(&self) -> anyhow::Result<()> {
+        let ring = keystore::load_ring(&self.db, &self.config.keys_dir).await?;
+        *self.keys.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(ring);
+        Ok(())
+    }
+
+    /// Drops every cached status. Called after this node commits a status change; other nodes
+    /// see the change through `cache_epoch`.
+    pub fn statuses_changed(&self) {
+        self.certs.invalidate();
+    }
+
+    /// Polls `cache_epoch`; on a change, drops cached statuses and reloads the key ring.
+    pub async fn poll_epoch(&self) -> anyhow::Result<bool> {
+        let now = signing_keys::epoch(&self.db).await?;
+        if self.epoch.swap(now, Ordering::AcqRel) == now {
+            return Ok(false);
+        }
+        self.certs.invalidate();
+        self.reload_keys().await?;
+        Ok(true)
     }
 }
 
@@ -35,5 +91,65 @@ impl Deref for AppState {
     type Target = App;
     fn deref(&self) -> &App {
         &self.0
+    }
+}
+
+/// The background tasks of a serving node: the scan writer and the cache-epoch poller.
+pub struct Background {
+    stop: watch::Sender<bool>,
+    handle: JoinHandle<()>,
+}
+
+impl Background {
+    /// Starts the tasks.
+    pub fn start(state: AppState) -> Self {
+        let (stop, mut stopped) = watch::channel(false);
+        let handle = tokio::spawn(async move {
+            let mut flush =
+                tokio::time::interval(Duration::from_millis(state.config.scan_flush_ms));
+            let mut poll = tokio::time::interval(Duration::from_millis(250));
+            let mut daily = tokio::time::interval(Duration::from_secs(600));
+            flush.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tokio::select! {
+                    _ = flush.tick() => flush_scans(&state).await,
+                    _ = poll.tick() => {
+                        if let Err(e) = state.poll_epoch().await {
+                            tracing::debug!(error = %e, "cache epoch poll failed");
+                        }
+                    }
+                    _ = daily.tick() => {
+                        let today = Utc::now().date_naive();
+                        if let Err(e) = state.scans.refresh_salts(&state.db, today).await {
+                            tracing::warn!(error = %e, "could not refresh scan salts");
+                        }
+                        let keep_from = today.pred_opt().unwrap_or(today);
+                        if let Err(e) = crate::store::scans::forget_before(&state.db, keep_from).await {
+                            tracing::warn!(error = %e, "could not forget old scan salts");
+                        }
+                    }
+                    _ = stopped.changed() => break,
+                }
+            }
+            // Last flush on the way out: scans taken before shutdown are kept.
+            flush_scans(&state).await;
+        });
+        Background { stop, handle }
+    }
+
+    /// Stops the tasks after a final flush.
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        let _ = self.handle.await;
+    }
+}
+
+async fn flush_scans(state: &AppState) {
+    match state.scans.flush(&state.db).await {
+        Ok(n) => state.metrics.observe_flush(n),
+        Err(e) => {
+            tracing::warn!(error = %e, backlog = state.scans.backlog(), "scan flush failed; will retry")
+        }
     }
 }

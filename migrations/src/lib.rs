@@ -5,6 +5,7 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261129_000001_registry;
+mod m20261129_000002_scans_and_cache;
 
 /// Every migration, in the order it is applied.
 pub struct Migrator;
@@ -12,6 +13,9 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261129_000001_registry::Migration)]
+        vec![
+            Box::new(m20261129_000001_registry::Migration),
+            Box::new(m20261129_000002_scans_and_cache::Migration),
+        ]
     }
 }

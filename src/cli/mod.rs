@@ -7,7 +7,9 @@ use clap::{Parser, Subcommand};
 
 use crate::config::Config;
 
+mod keys;
 mod serve;
+mod verify;
 
 /// Certifies products of Morocco's collective brands with signed QR labels.
 #[derive(Debug, Parser)]
@@ -31,11 +33,28 @@ pub enum Command {
         #[arg(long)]
         dir: Option<PathBuf>,
     },
+    /// Manage signing keys.
+    Keys {
+        #[command(subcommand)]
+        command: keys::KeysCommand,
+    },
+    /// Verify a label offline from a published key set; exit 0 authentic, 1 not, 2 bad input.
+    Verify {
+        /// A label code, a label URL, or the path of a PNG label.
+        input: String,
+        /// The key set: a JWKS file, or a URL (default: the public URL's keys.json).
+        #[arg(long)]
+        keys: Option<String>,
+    },
 }
 
 /// Runs a parsed command line and returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
     crate::telemetry::init();
+    // The offline check needs no runtime, no database and no server.
+    if let Command::Verify { input, keys } = &cli.command {
+        return verify::run(&cli.config, input, keys.as_deref());
+    }
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -66,6 +85,8 @@ async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Seed { dir } => seed(config, dir).await,
+        Command::Keys { command } => keys::run(config, command).await,
+        Command::Verify { .. } => Ok(ExitCode::from(2)),
     }
 }
 

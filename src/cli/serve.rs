@@ -1,19 +1,23 @@
-//! `tasdiq serve`: bootstrap, bind, print where to go, serve until SIGINT or SIGTERM.
+//! `tasdiq serve`: bootstrap, bind, print where to go, serve until SIGINT or SIGTERM, then
+//! finish in-flight requests and flush recorded scans.
 
 use std::process::ExitCode;
 
 use crate::config::Config;
-use crate::state::AppState;
+use crate::state::{AppState, Background};
 
 pub async fn serve(config: Config) -> anyhow::Result<ExitCode> {
     let db = crate::db::connect(&config).await?;
     let report = crate::bootstrap::run(&db, &config).await?;
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
     let addr = listener.local_addr()?;
-    let state = AppState::new(db, config.clone());
+    let state = AppState::build(db, config.clone()).await?;
 
     println!("tasdiq is listening on http://{addr}");
     println!("public URL: {}", config.public_base());
+    if let Some(kid) = report.key_created {
+        println!("created signing key {kid} in {}", config.keys_dir.display());
+    }
     if let Some(s) = &report.seeded {
         println!(
             "seeded {} brands, {} producers, {} memberships",
@@ -29,9 +33,14 @@ pub async fn serve(config: Config) -> anyhow::Result<ExitCode> {
         }
         None => println!("admin officer: {}", config.admin_email),
     }
-    println!("try: {}/api/v1/brands?limit=5", config.public_base());
+    println!("registry: {}/api/v1/brands?limit=5", config.public_base());
+    for (what, url) in crate::bootstrap::sample_urls(&state).await? {
+        println!("sample ({what}): {url}");
+    }
 
+    let background = Background::start(state.clone());
     crate::launch(listener, state, shutdown_signal()).await?;
+    background.stop().await;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
 }

@@ -374,4 +374,56 @@ mod tests {
         assert_eq!(Kid::parse(&kid.to_string()), Some(kid));
         assert_eq!(Kid::parse("xyz"), None);
     }
+
+    mod props {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn any_label_round_trips(
+                kid in any::<[u8; 4]>(),
+                certificate in any::<u64>(),
+                item in any::<u32>(),
+                brand in any::<u16>(),
+                expiry_days in any::<u16>(),
+                sig in proptest::collection::vec(any::<u8>(), 64),
+            ) {
+                let mut signature = [0u8; 64];
+                signature.copy_from_slice(&sig);
+                let label = Label {
+                    header: LabelHeader { kid: Kid(kid), certificate, item, brand, expiry_days },
+                    signature,
+                };
+                let code = label.to_code();
+                prop_assert_eq!(code.len(), CODE_DIGITS);
+                prop_assert_eq!(Label::parse(&code), Ok(label));
+            }
+
+            #[test]
+            fn any_bytes_round_trip_through_digits(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
+                let text = encode_digits(&bytes);
+                prop_assert_eq!(text.len(), digits_for(bytes.len()));
+                let mut out = vec![0u8; bytes.len()];
+                prop_assert_eq!(decode_digits(&text, &mut out), Ok(()));
+                prop_assert_eq!(out, bytes);
+            }
+
+            #[test]
+            fn any_text_is_read_or_refused_without_panic(text in "\\PC{0,300}") {
+                let _ = Label::parse(&text);
+            }
+
+            #[test]
+            fn any_207_digits_are_read_or_refused(text in "[0-9]{207}") {
+                match Label::parse(&text) {
+                    Ok(label) => prop_assert_eq!(label.to_code(), text),
+                    Err(e) => {
+                        let expected = matches!(e, CodeError::GroupOverflow { .. } | CodeError::UnknownVersion(_));
+                        prop_assert!(expected, "{}", e);
+                    }
+                }
+            }
+        }
+    }
 }

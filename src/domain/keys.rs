@@ -7,8 +7,9 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 use ed25519_dalek::{SigningKey, VerifyingKey};
 
-use super::code::Kid;
-use super::values::KeyStatus;
+use super::code::{Kid, Label, LabelHeader};
+use super::values::{KeyStatus, label_days};
+use super::verdict::CertFacts;
 
 /// An Ed25519 private key. Never printed, never serialised; zeroed on drop by dalek.
 pub struct SecretKey(SigningKey);
@@ -86,6 +87,43 @@ impl KeyRing {
             .iter()
             .rev()
             .find(|k| k.status == KeyStatus::Active && k.secret.is_some())
+    }
+}
+
+/// Why a label could not be signed.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SignError {
+    #[error("item {item} is outside the lot (1 to {quantity})")]
+    ItemOutOfRange { item: u32, quantity: u32 },
+    #[error("the private key {0} of this certificate is not on this node")]
+    NoSecret(Kid),
+    #[error("the expiry date does not fit the label")]
+    Expiry,
+}
+
+impl KeyRing {
+    /// The label of one item of a certificate, signed with the key the certificate was issued
+    /// under (never the current signer: a label whose kid differs from its certificate's is a
+    /// counterfeit). Deterministic, so re-prints are identical.
+    pub fn sign_label(&self, cert: &CertFacts, item: u32) -> Result<Label, SignError> {
+        if item == 0 || item > cert.quantity {
+            return Err(SignError::ItemOutOfRange {
+                item,
+                quantity: cert.quantity,
+            });
+        }
+        let secret = self
+            .get(cert.kid)
+            .and_then(|k| k.secret.as_ref())
+            .ok_or(SignError::NoSecret(cert.kid))?;
+        let header = LabelHeader {
+            kid: cert.kid,
+            certificate: cert.number,
+            item,
+            brand: cert.brand,
+            expiry_days: label_days(cert.expires_on).ok_or(SignError::Expiry)?,
+        };
+        Ok(header.sign(secret.signing_key()))
     }
 }
 

@@ -4,5 +4,6 @@
 pub mod code;
 pub mod humancode;
 pub mod keys;
+pub mod lifecycle;
 pub mod values;
 pub mod verdict;

@@ -17,6 +17,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::state::AppState;
 
+pub mod client;
 pub mod error;
 pub mod extract;
 pub mod ops;

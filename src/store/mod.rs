@@ -5,9 +5,12 @@
 use sea_orm::{DbErr, RuntimeErr};
 
 pub mod audit;
+pub mod certificates;
 pub mod officers;
 pub mod registry;
+pub mod scans;
 pub mod seed;
+pub mod signing_keys;
 
 /// What can go wrong below the HTTP layer.
 #[derive(Debug, thiserror::Error)]

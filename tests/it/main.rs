@@ -3,5 +3,9 @@
 
 mod support;
 
+mod cli;
 mod migrations;
+mod process;
 mod registry;
+mod vectors;
+mod verify;

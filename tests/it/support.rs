@@ -109,7 +109,9 @@ impl TestApp {
         tasdiq::bootstrap::run(&conn, &db.config)
             .await
             .expect("bootstrap");
-        let state = AppState::new(conn, db.config.clone());
+        let state = AppState::build(conn, db.config.clone())
+            .await
+            .expect("state");
         TestApp { db, state }
     }
 
@@ -200,5 +202,39 @@ impl Reply {
             "problem without detail: {body}"
         );
         body
+    }
+}
+
+impl TestApp {
+    /// The demo certificates, oldest first: (number, status).
+    pub async fn demo_certificates(&self) -> Vec<tasdiq::store::certificates::CertRecord> {
+        let numbers = tasdiq::store::certificates::recent(self.conn(), 50)
+            .await
+            .unwrap();
+        let mut recs: Vec<_> = tasdiq::store::certificates::records(self.conn(), &numbers)
+            .await
+            .unwrap()
+            .into_values()
+            .collect();
+        recs.sort_by_key(|r| r.facts.issued_at);
+        recs
+    }
+
+    /// The first demo certificate that is not revoked.
+    pub async fn authentic_certificate(&self) -> tasdiq::store::certificates::CertRecord {
+        self.demo_certificates()
+            .await
+            .into_iter()
+            .find(|r| r.facts.status == tasdiq::domain::values::CertificateStatus::Issued)
+            .expect("a demo certificate")
+    }
+
+    /// The label code of an item, signed as the service signs it.
+    pub fn code(&self, cert: &tasdiq::store::certificates::CertRecord, item: u32) -> String {
+        self.state
+            .key_ring()
+            .sign_label(&cert.facts, item)
+            .unwrap()
+            .to_code()
     }
 }

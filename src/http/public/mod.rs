@@ -5,7 +5,10 @@ use axum::Router;
 use crate::state::AppState;
 
 pub mod registry;
+pub mod verify;
 
 pub fn router() -> Router<AppState> {
-    Router::new().merge(registry::router())
+    Router::new()
+        .merge(registry::router())
+        .merge(verify::router())
 }

@@ -1,0 +1,193 @@
+//! `tasdiq verify CODE_OR_URL_OR_PNG [--keys FILE_OR_URL]`: checks a label offline, from a
+//! published key set, with the server stopped. Exit codes: 0 authentic, 1 not authentic,
+//! 2 usage or input error.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use base64::Engine;
+use chrono::{DateTime, Utc};
+use ed25519_dalek::VerifyingKey;
+use serde::Deserialize;
+
+use crate::config::Config;
+use crate::domain::code::{Kid, Label};
+use crate::domain::keys::{KeyEntry, KeyRing};
+use crate::domain::values::{KeyStatus, date_from_label_days};
+use crate::domain::verdict::{self, Registry, Status};
+use crate::verify::code_from_input;
+
+const NOT_AUTHENTIC: u8 = 1;
+const USAGE: u8 = 2;
+
+pub fn run(config: &Config, input: &str, keys: Option<&str>) -> ExitCode {
+    match check(config, input, keys) {
+        Ok(code) => code,
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(USAGE)
+        }
+    }
+}
+
+fn check(config: &Config, input: &str, keys: Option<&str>) -> Result<ExitCode, String> {
+    let text = read_input(input)?;
+    let code = code_from_input(&text);
+    let label = Label::parse(code).map_err(|e| format!("not a tasdiq label code: {e}"))?;
+    let default_keys = format!("{}/.well-known/tasdiq/keys.json", config.public_base());
+    let source = keys.unwrap_or(&default_keys);
+    let ring = load_keys(source)?;
+
+    let h = label.header;
+    println!("version      1");
+    println!("key id       {}", h.kid);
+    println!("certificate  {}", h.certificate);
+    println!("item         {}", h.item);
+    println!("brand        {}", h.brand);
+    println!("expires on   {}", date_from_label_days(h.expiry_days));
+    let key = ring.get(h.kid);
+    let signature_ok = key.is_some_and(|k| label.verify(&k.public));
+    match key {
+        None => println!("key          unknown to {source}"),
+        Some(k) => println!("key          {} ({})", k.kid, k.status),
+    }
+    println!(
+        "signature    {}",
+        if signature_ok {
+            "valid (strict Ed25519)"
+        } else {
+            "INVALID"
+        }
+    );
+    let d = verdict::decide(
+        &label,
+        key,
+        signature_ok,
+        Registry::Offline,
+        Utc::now().date_naive(),
+    );
+    println!("verdict      {} ({})", d.status.as_str(), d.reason);
+    match d.status {
+        Status::Authentic => {
+            println!(
+                "offline check: signature and expiry. Revocation and suspension are known only online:"
+            );
+            println!("  {}/v/{code}", config.public_base());
+            Ok(ExitCode::SUCCESS)
+        }
+        Status::Unconfirmed => {
+            println!(
+                "this key was reported compromised: only the online service can tell whether the certificate predates that; check online:"
+            );
+            println!("  {}/v/{code}", config.public_base());
+            Ok(ExitCode::from(NOT_AUTHENTIC))
+        }
+        _ => Ok(ExitCode::from(NOT_AUTHENTIC)),
+    }
+}
+
+/// A code, a URL, or the path of a PNG whose QR code holds one.
+fn read_input(input: &str) -> Result<String, String> {
+    let path = Path::new(input);
+    if input.len() < 4096 && path.is_file() {
+        let bytes = std::fs::read(path).map_err(|e| format!("cannot read {input}: {e}"))?;
+        if !bytes.starts_with(b"\x89PNG") {
+            return Err(format!("{input} is not a PNG image"));
+        }
+        return decode_png(&bytes);
+    }
+    Ok(input.to_owned())
+}
+
+/// Reads the QR code of a PNG with a real QR decoder.
+pub fn decode_png(bytes: &[u8]) -> Result<String, String> {
+    let img = image::load_from_memory_with_format(bytes, image::ImageFormat::Png)
+        .map_err(|e| format!("cannot decode the PNG: {e}"))?
+        .to_luma8();
+    let mut prepared = rqrr::PreparedImage::prepare(img);
+    let grids = prepared.detect_grids();
+    let grid = grids.first().ok_or("no QR code found in the image")?;
+    let (_, content) = grid
+        .decode()
+        .map_err(|e| format!("the QR code cannot be read: {e}"))?;
+    Ok(content)
+}
+
+#[derive(Deserialize)]
+struct JwksDoc {
+    keys: Vec<JwkDoc>,
+}
+
+#[derive(Deserialize)]
+struct JwkDoc {
+    kty: String,
+    crv: String,
+    x: String,
+    kid: String,
+    #[serde(default)]
+    status: Option<String>,
+    #[serde(default)]
+    created: Option<DateTime<Utc>>,
+    #[serde(default)]
+    compromised_since: Option<DateTime<Utc>>,
+}
+
+/// Loads a published key set from a file or a plain-HTTP URL.
+fn load_keys(source: &str) -> Result<KeyRing, String> {
+    let text = if source.starts_with("http://") || source.starts_with("https://") {
+        ureq::get(source)
+            .call()
+            .map_err(|e| {
+                format!(
+                    "cannot fetch the key set {source}: {e} (pass --keys FILE to check offline)"
+                )
+            })?
+            .body_mut()
+            .read_to_string()
+            .map_err(|e| format!("cannot read the key set {source}: {e}"))?
+    } else {
+        std::fs::read_to_string(source)
+            .map_err(|e| format!("cannot read the key set {source}: {e}"))?
+    };
+    parse_jwks(&text).map_err(|e| format!("{source}: {e}"))
+}
+
+/// Reads a JWKS document into a key ring; each key's id must match its public key.
+pub fn parse_jwks(text: &str) -> Result<KeyRing, String> {
+    let doc: JwksDoc = serde_json::from_str(text).map_err(|e| format!("not a key set: {e}"))?;
+    let mut entries = Vec::new();
+    for k in doc.keys {
+        if k.kty != "OKP" || k.crv != "Ed25519" {
+            continue;
+        }
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(k.x.trim_end_matches('='))
+            .map_err(|_| format!("key {}: x is not base64url", k.kid))?;
+        let bytes: [u8; 32] = bytes
+            .try_into()
+            .map_err(|_| format!("key {}: x is not 32 bytes", k.kid))?;
+        let public = VerifyingKey::from_bytes(&bytes)
+            .map_err(|_| format!("key {}: not a valid point", k.kid))?;
+        let kid = Kid::of(&public);
+        if Kid::parse(&k.kid) != Some(kid) {
+            return Err(format!(
+                "key {}: kid does not match its public key ({kid})",
+                k.kid
+            ));
+        }
+        let status = match (k.status.as_deref(), k.compromised_since) {
+            (_, Some(_)) | (Some("compromised"), _) => KeyStatus::Compromised,
+            (Some("retired"), _) => KeyStatus::Retired,
+            _ => KeyStatus::Active,
+        };
+        entries.push(KeyEntry {
+            kid,
+            public,
+            status,
+            created: k.created.unwrap_or_default(),
+            compromised_since: k.compromised_since,
+            secret: None,
+        });
+    }
+    Ok(KeyRing::new(entries))
+}

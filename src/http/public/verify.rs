@@ -1,0 +1,99 @@
+//! `GET /api/v1/verify/{code}` and the published key set.
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::domain::code::Label;
+use crate::domain::values::KeyStatus;
+use crate::http::client::Consumer;
+use crate::http::error::ApiError;
+use crate::http::extract::{Json, Path};
+use crate::state::AppState;
+use crate::verify::{self, Verdict};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/verify/{code}", get(verify_code))
+        .route("/.well-known/tasdiq/keys.json", get(keys))
+}
+
+/// The verdict for one code; a code that cannot be read is a 400 problem.
+async fn verify_code(
+    State(state): State<AppState>,
+    Consumer(source): Consumer,
+    Path(code): Path<String>,
+) -> Result<Json<Verdict>, ApiError> {
+    let code = verify::code_from_input(&code);
+    if let Err(e) = Label::parse(code) {
+        state.metrics.observe_verdict("malformed");
+        return Err(malformed(&e));
+    }
+    Ok(Json(verify::verify_one(&state, code, &source).await?))
+}
+
+/// The 400 answer for a code that cannot be read.
+pub fn malformed(e: &crate::domain::code::CodeError) -> ApiError {
+    ApiError {
+        reason: Some(e.reason()),
+        ..ApiError::bad_request(format!("malformed label code: {e}"))
+    }
+}
+
+/// One key of the published set (JWKS, RFC 7517, with Ed25519 as in RFC 8037).
+#[derive(Debug, Serialize)]
+pub struct Jwk {
+    pub kty: &'static str,
+    pub crv: &'static str,
+    pub x: String,
+    pub kid: String,
+    pub alg: &'static str,
+    #[serde(rename = "use")]
+    pub use_: &'static str,
+    pub status: KeyStatus,
+    pub created: DateTime<Utc>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compromised_since: Option<DateTime<Utc>>,
+}
+
+/// The published key set.
+#[derive(Debug, Serialize)]
+pub struct Jwks {
+    pub keys: Vec<Jwk>,
+}
+
+/// Builds the key set from the ring: public halves only.
+pub fn jwks(state: &AppState) -> Jwks {
+    use base64::Engine;
+    let ring = state.key_ring();
+    Jwks {
+        keys: ring
+            .all()
+            .iter()
+            .map(|k| Jwk {
+                kty: "OKP",
+                crv: "Ed25519",
+                x: base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(k.public.as_bytes()),
+                kid: k.kid.to_string(),
+                alg: "EdDSA",
+                use_: "sig",
+                status: k.status,
+                created: k.created,
+                compromised_since: k.compromised_since,
+            })
+            .collect(),
+    }
+}
+
+async fn keys(State(state): State<AppState>) -> Response {
+    let mut res = Json(jwks(&state)).into_response();
+    res.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("public, max-age=300"),
+    );
+    res
+}

@@ -1,0 +1,335 @@
+//! Private key files and the key ring built from them and the `signing_keys` table.
+//!
+//! Files live in `TASDIQ_KEYS_DIR`, one per key: `<kid>.key` holding the 32-byte secret as hex,
+//! mode 0600. A key file that group or others can read stops the service with a message that
+//! says which file and how to fix it.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use ed25519_dalek::SigningKey;
+use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
+
+use crate::domain::code::Kid;
+use crate::domain::keys::{KeyEntry, KeyRing, SecretKey};
+use crate::domain::values::KeyStatus;
+use crate::store::{self, StoreError, signing_keys};
+
+/// Problems with key files.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyFileError {
+    #[error(
+        "refusing to start: key file {path} can be read by group or others (mode {mode:o}); \
+         run `chmod 600 {path}`"
+    )]
+    TooOpen { path: String, mode: u32 },
+    #[error("key file {path} is not a 64-hex-digit Ed25519 secret key")]
+    Unreadable { path: String },
+    #[error("key file {path} holds the key {actual}, not {expected}; rename it to {actual}.key")]
+    WrongName {
+        path: String,
+        expected: String,
+        actual: Kid,
+    },
+    #[error("key folder {path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> KeyFileError + '_ {
+    move |source| KeyFileError::Io {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+/// Reads every `*.key` file of `dir`. A missing folder holds no keys.
+pub fn read_secrets(dir: &Path) -> Result<Vec<SecretKey>, KeyFileError> {
+    let entries = match fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(io(dir)(e)),
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "key"))
+        .collect();
+    paths.sort();
+    paths.iter().map(|p| read_secret(p)).collect()
+}
+
+fn read_secret(path: &Path) -> Result<SecretKey, KeyFileError> {
+    let shown = path.display().to_string();
+    check_mode(path)?;
+    let text = fs::read_to_string(path).map_err(io(path))?;
+    let mut bytes = [0u8; 32];
+    hex::decode_to_slice(text.trim(), &mut bytes).map_err(|_| KeyFileError::Unreadable {
+        path: shown.clone(),
+    })?;
+    let secret = SecretKey::new(SigningKey::from_bytes(&bytes));
+    bytes.fill(0);
+    let kid = Kid::of(&secret.public());
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default();
+    if stem != kid.to_string() {
+        return Err(KeyFileError::WrongName {
+            path: shown,
+            expected: stem.to_owned(),
+            actual: kid,
+        });
+    }
+    Ok(secret)
+}
+
+#[cfg(unix)]
+fn check_mode(path: &Path) -> Result<(), KeyFileError> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = fs::metadata(path).map_err(io(path))?.permissions().mode() & 0o777;
+    if mode & 0o077 != 0 {
+        return Err(KeyFileError::TooOpen {
+            path: path.display().to_string(),
+            mode,
+        });
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn check_mode(_: &Path) -> Result<(), KeyFileError> {
+    Ok(())
+}
+
+/// Writes a new key file with mode 0600 (created that way, never widened then narrowed).
+pub fn write_secret(dir: &Path, secret: &SecretKey) -> Result<PathBuf, KeyFileError> {
+    fs::create_dir_all(dir).map_err(io(dir))?;
+    let path = dir.join(format!("{}.key", Kid::of(&secret.public())));
+    let mut opts = fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut f = opts.open(&path).map_err(io(&path))?;
+    let mut text = hex::encode(secret.signing_key().to_bytes());
+    text.push('\n');
+    let written = f.write_all(text.as_bytes()).and_then(|()| f.sync_all());
+    // Overwrite the hex copy before it is freed.
+    text.clear();
+    text.shrink_to_fit();
+    written.map_err(io(&path))?;
+    Ok(path)
+}
+
+/// Builds the ring from the table (statuses, public keys) and the folder (secrets).
+pub async fn load_ring(db: &impl ConnectionTrait, dir: &Path) -> Result<KeyRing, KeyFileError> {
+    let mut secrets = read_secrets(dir)?;
+    let rows = signing_keys::all(db).await?;
+    let entries = rows
+        .into_iter()
+        .map(|r| {
+            let secret = secrets
+                .iter()
+                .position(|s| Kid::of(&s.public()) == r.kid)
+                .map(|i| secrets.swap_remove(i));
+            KeyEntry {
+                kid: r.kid,
+                public: r.public,
+                status: r.status,
+                created: r.created,
+                compromised_since: r.compromised_since,
+                secret,
+            }
+        })
+        .collect();
+    Ok(KeyRing::new(entries))
+}
+
+/// Makes sure a signer exists: key files unknown to the table are recorded (the newest one
+/// active if no key is), and if there is still no active key with a secret here, a new key is
+/// generated. Returns the kid of a key made just now, if any.
+pub async fn ensure_signer(
+    db: &DatabaseConnection,
+    dir: &Path,
+) -> Result<Option<Kid>, KeyFileError> {
+    let secrets = read_secrets(dir)?;
+    let rows = signing_keys::all(db).await?;
+    let now = Utc::now();
+    let mut have_active = rows.iter().any(|r| r.status == KeyStatus::Active);
+    for s in &secrets {
+        let kid = Kid::of(&s.public());
+        if !rows.iter().any(|r| r.kid == kid) {
+            let status = if have_active {
+                KeyStatus::Retired
+            } else {
+                KeyStatus::Active
+            };
+            signing_keys::insert(db, &s.public(), status, now).await?;
+            have_active = true;
+        }
+    }
+    let ring = load_ring(db, dir).await?;
+    if ring.signer().is_some() {
+        return Ok(None);
+    }
+    if ring.all().iter().any(|k| k.status == KeyStatus::Active) {
+        // An active key exists but its secret lives elsewhere (another node): this node can
+        // verify, and will not sign. Generating a second active key here would split issuance.
+        return Ok(None);
+    }
+    let kid = rotate(db, dir, "bootstrap").await?;
+    Ok(Some(kid))
+}
+
+/// Generates a key, writes its file, and makes it the active signer; the previous active key
+/// is retired (it keeps verifying, and keeps signing re-prints of its own certificates).
+pub async fn rotate(db: &DatabaseConnection, dir: &Path, actor: &str) -> Result<Kid, KeyFileError> {
+    let secret = SecretKey::generate();
+    let kid = Kid::of(&secret.public());
+    write_secret(dir, &secret)?;
+    let now = Utc::now();
+    let tx = db.begin().await.map_err(StoreError::from)?;
+    let retired = signing_keys::retire_active(&tx, Some(kid), now).await?;
+    let row = signing_keys::insert(&tx, &secret.public(), KeyStatus::Active, now).await?;
+    signing_keys::bump_epoch(&tx).await?;
+    store::audit::record(
+        &tx,
+        actor,
+        "key.rotate",
+        &format!("key:{kid}"),
+        None::<&()>,
+        Some(
+            &serde_json::json!({"kid": kid.to_string(), "status": row.status, "retired": retired}),
+        ),
+    )
+    .await?;
+    tx.commit().await.map_err(StoreError::from)?;
+    Ok(kid)
+}
+
+/// Generates a key and records it as retired: a spare that can be promoted later.
+pub async fn generate(
+    db: &DatabaseConnection,
+    dir: &Path,
+    actor: &str,
+) -> Result<Kid, KeyFileError> {
+    let secret = SecretKey::generate();
+    let kid = Kid::of(&secret.public());
+    write_secret(dir, &secret)?;
+    let tx = db.begin().await.map_err(StoreError::from)?;
+    let has_active = signing_keys::all(&tx)
+        .await?
+        .iter()
+        .any(|r| r.status == KeyStatus::Active);
+    let status = if has_active {
+        KeyStatus::Retired
+    } else {
+        KeyStatus::Active
+    };
+    signing_keys::insert(&tx, &secret.public(), status, Utc::now()).await?;
+    signing_keys::bump_epoch(&tx).await?;
+    store::audit::record(
+        &tx,
+        actor,
+        "key.generate",
+        &format!("key:{kid}"),
+        None::<&()>,
+        Some(&serde_json::json!({"kid": kid.to_string(), "status": status})),
+    )
+    .await?;
+    tx.commit().await.map_err(StoreError::from)?;
+    Ok(kid)
+}
+
+/// Marks a key compromised since `since`: certificates issued under it from that instant on
+/// become `revoked` with reason `key_compromised`.
+pub async fn revoke(
+    db: &DatabaseConnection,
+    kid: Kid,
+    since: DateTime<Utc>,
+    actor: &str,
+) -> Result<(), KeyFileError> {
+    let tx = db.begin().await.map_err(StoreError::from)?;
+    let (before, after) = signing_keys::compromise(&tx, kid, since).await?;
+    signing_keys::bump_epoch(&tx).await?;
+    let show = |k: &signing_keys::KeyRow| serde_json::json!({"status": k.status, "compromised_since": k.compromised_since});
+    store::audit::record(
+        &tx,
+        actor,
+        "key.compromise",
+        &format!("key:{kid}"),
+        Some(&show(&before)),
+        Some(&show(&after)),
+    )
+    .await?;
+    tx.commit().await.map_err(StoreError::from)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_files_are_written_0600_and_read_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = SecretKey::generate();
+        let path = write_secret(dir.path(), &s).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600);
+        }
+        let back = read_secrets(dir.path()).unwrap();
+        assert_eq!(back.len(), 1);
+        assert_eq!(back[0].public(), s.public());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_open_key_file_is_refused_with_the_fix() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = write_secret(dir.path(), &SecretKey::generate()).unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
+        let err = read_secrets(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("chmod 600"), "{err}");
+        assert!(err.contains("644"), "{err}");
+    }
+
+    #[test]
+    fn a_misnamed_or_garbled_file_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write_secret(dir.path(), &SecretKey::generate()).unwrap();
+        fs::rename(&path, dir.path().join("00000000.key")).unwrap();
+        assert!(matches!(
+            read_secrets(dir.path()),
+            Err(KeyFileError::WrongName { .. })
+        ));
+        let dir = tempfile::tempdir().unwrap();
+        let bad = dir.path().join("abcd0123.key");
+        let mut opts = fs::OpenOptions::new();
+        opts.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.mode(0o600);
+        }
+        opts.open(&bad).unwrap().write_all(b"not hex").unwrap();
+        assert!(matches!(
+            read_secrets(dir.path()),
+            Err(KeyFileError::Unreadable { .. })
+        ));
+    }
+}

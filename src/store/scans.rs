@@ -1,0 +1,302 @@
+//! Scan aggregates: one row per label in `label_scans`, today's distinct clients in
+//! `label_clients`, retailer checks per API key in `label_checks`, and the daily salt.
+//!
+//! Writes are batched: the caller hands over what accumulated in memory and each statement
+//! carries many rows. Counters are added (`scans = scans + excluded.scans`), so any number of
+//! nodes can write the same labels and the totals stay exact.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Query, ReturningClause};
+use sea_orm::{ConnectionTrait, FromQueryResult};
+
+use super::StoreError;
+
+/// A label: its certificate and item numbers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct LabelKey {
+    pub certificate: i64,
+    pub item: i32,
+}
+
+/// The stored totals of one label.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, FromQueryResult)]
+pub struct ScanTotals {
+    pub certificate: i64,
+    pub item: i32,
+    pub scans: i64,
+    pub first_at: DateTime<Utc>,
+    pub distinct_clients: i32,
+    pub day: NaiveDate,
+    pub day_scans: i32,
+}
+
+/// What one node gathered for one label since its last flush.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScanDelta {
+    pub key: LabelKey,
+    pub scans: i64,
+    pub retailer_checks: i64,
+    pub first_at: DateTime<Utc>,
+    pub last_at: DateTime<Utc>,
+    pub day: NaiveDate,
+    pub day_scans: i32,
+    /// Salted client hashes seen on `day`, each once.
+    pub clients: Vec<String>,
+    /// Retailer checks by API key id.
+    pub checks: Vec<(i64, i64)>,
+}
+
+const CHUNK: usize = 200;
+
+fn t(name: &str) -> Alias {
+    Alias::new(name)
+}
+
+fn excluded(col: &str) -> Expr {
+    Expr::col((t("excluded"), t(col)))
+}
+
+fn current(col: &str) -> Expr {
+    Expr::col((t("label_scans"), t(col)))
+}
+
+/// Writes a batch of deltas and returns the new totals of every label in it.
+/// Call it inside a transaction.
+pub async fn apply(
+    db: &impl ConnectionTrait,
+    deltas: &[ScanDelta],
+) -> Result<Vec<ScanTotals>, StoreError> {
+    // 1. Today's clients: rows that were not there yet are new distinct clients.
+    let mut new_clients: HashMap<LabelKey, i32> = HashMap::new();
+    let rows: Vec<(LabelKey, NaiveDate, &String)> = deltas
+        .iter()
+        .flat_map(|d| d.clients.iter().map(move |c| (d.key, d.day, c)))
+        .collect();
+    for chunk in rows.chunks(CHUNK) {
+        let mut q = Query::insert();
+        q.into_table(t("label_clients")).columns([
+            t("certificate"),
+            t("item"),
+            t("day"),
+            t("client"),
+        ]);
+        for (key, day, client) in chunk {
+            q.values_panic([
+                key.certificate.into(),
+                key.item.into(),
+                (*day).into(),
+                (*client).clone().into(),
+            ]);
+        }
+        q.on_conflict(OnConflict::new().do_nothing().to_owned())
+            .returning(ReturningClause::Columns(vec![
+                t("certificate").into(),
+                t("item").into(),
+            ]));
+        for row in db.query_all(&q).await.map_err(StoreError::from)? {
+            let key = LabelKey {
+                certificate: row.try_get("", "certificate")?,
+                item: row.try_get("", "item")?,
+            };
+            *new_clients.entry(key).or_default() += 1;
+        }
+    }
+
+    // 2. Totals per label.
+    let mut out = Vec::with_capacity(deltas.len());
+    for chunk in deltas.chunks(CHUNK) {
+        let mut q = Query::insert();
+        q.into_table(t("label_scans")).columns([
+            t("certificate"),
+            t("item"),
+            t("scans"),
+            t("retailer_checks"),
+            t("distinct_clients"),
+            t("first_at"),
+            t("last_at"),
+            t("day"),
+            t("day_scans"),
+        ]);
+        for d in chunk {
+            q.values_panic([
+                d.key.certificate.into(),
+                d.key.item.into(),
+                d.scans.into(),
+                d.retailer_checks.into(),
+                new_clients.get(&d.key).copied().unwrap_or(0).into(),
+                d.first_at.into(),
+                d.last_at.into(),
+                d.day.into(),
+                d.day_scans.into(),
+            ]);
+        }
+        let add = |c: &str| current(c).add(excluded(c));
+        let newer_day = excluded("day").gt(current("day"));
+        let same_day = excluded("day").eq(current("day"));
+        q.on_conflict(
+            OnConflict::columns([t("certificate"), t("item")])
+                .value(t("scans"), add("scans"))
+                .value(t("retailer_checks"), add("retailer_checks"))
+                .value(t("distinct_clients"), add("distinct_clients"))
+                .value(
+                    t("first_at"),
+                    Expr::case(
+                        excluded("first_at").lt(current("first_at")),
+                        excluded("first_at"),
+                    )
+                    .finally(current("first_at")),
+                )
+                .value(
+                    t("last_at"),
+                    Expr::case(
+                        excluded("last_at").gt(current("last_at")),
+                        excluded("last_at"),
+                    )
+                    .finally(current("last_at")),
+                )
+                .value(
+                    t("day_scans"),
+                    Expr::case(newer_day.clone(), excluded("day_scans"))
+                        .case(same_day, add("day_scans"))
+                        .finally(current("day_scans")),
+                )
+                .value(
+                    t("day"),
+                    Expr::case(newer_day, excluded("day")).finally(current("day")),
+                )
+                .to_owned(),
+        )
+        .returning(ReturningClause::Columns(
+            [
+                "certificate",
+                "item",
+                "scans",
+                "first_at",
+                "distinct_clients",
+                "day",
+                "day_scans",
+            ]
+            .into_iter()
+            .map(|c| t(c).into())
+            .collect(),
+        ));
+        for row in db.query_all(&q).await? {
+            out.push(ScanTotals::from_query_result(&row, "")?);
+        }
+    }
+
+    // 3. Retailer checks, tied to the API key that made them.
+    let checks: Vec<(&ScanDelta, i64, i64)> = deltas
+        .iter()
+        .flat_map(|d| d.checks.iter().map(move |(k, n)| (d, *k, *n)))
+        .collect();
+    for chunk in checks.chunks(CHUNK) {
+        let mut q = Query::insert();
+        q.into_table(t("label_checks")).columns([
+            t("certificate"),
+            t("item"),
+            t("api_key"),
+            t("checks"),
+            t("first_at"),
+            t("last_at"),
+        ]);
+        for (d, key, n) in chunk {
+            q.values_panic([
+                d.key.certificate.into(),
+                d.key.item.into(),
+                (*key).into(),
+                (*n).into(),
+                d.first_at.into(),
+                d.last_at.into(),
+            ]);
+        }
+        let cur = |c: &str| Expr::col((t("label_checks"), t(c)));
+        q.on_conflict(
+            OnConflict::columns([t("certificate"), t("item"), t("api_key")])
+                .value(t("checks"), cur("checks").add(excluded("checks")))
+                .value(
+                    t("last_at"),
+                    Expr::case(excluded("last_at").gt(cur("last_at")), excluded("last_at"))
+                        .finally(cur("last_at")),
+                )
+                .to_owned(),
+        );
+        db.execute(&q).await?;
+    }
+    Ok(out)
+}
+
+/// The stored totals of some labels; labels never scanned are absent.
+pub async fn totals(
+    db: &impl ConnectionTrait,
+    keys: &[LabelKey],
+) -> Result<Vec<ScanTotals>, StoreError> {
+    let mut out = Vec::new();
+    for chunk in keys.chunks(CHUNK) {
+        let mut q = Query::select();
+        q.columns(
+            [
+                "certificate",
+                "item",
+                "scans",
+                "first_at",
+                "distinct_clients",
+                "day",
+                "day_scans",
+            ]
+            .map(t),
+        )
+        .from(t("label_scans"))
+        .and_where(
+            Expr::tuple([Expr::col(t("certificate")), Expr::col(t("item"))])
+                .in_tuples(chunk.iter().map(|k| (k.certificate, k.item))),
+        );
+        for row in db.query_all(&q).await? {
+            out.push(ScanTotals::from_query_result(&row, "")?);
+        }
+    }
+    Ok(out)
+}
+
+/// The salts of `days`, creating any that do not exist yet. Every node reads the same salt for
+/// a day, so a client scanning through two nodes counts once.
+pub async fn salts(
+    db: &impl ConnectionTrait,
+    days: &[NaiveDate],
+) -> Result<Vec<(NaiveDate, String)>, StoreError> {
+    let mut q = Query::insert();
+    q.into_table(t("scan_salts")).columns([t("day"), t("salt")]);
+    for d in days {
+        q.values_panic([(*d).into(), hex::encode(rand::random::<[u8; 32]>()).into()]);
+    }
+    q.on_conflict(OnConflict::new().do_nothing().to_owned());
+    db.execute(&q).await?;
+    let q = Query::select()
+        .columns([t("day"), t("salt")])
+        .from(t("scan_salts"))
+        .and_where(Expr::col(t("day")).is_in(days.iter().copied()))
+        .to_owned();
+    let mut out = Vec::new();
+    for row in db.query_all(&q).await? {
+        out.push((row.try_get("", "day")?, row.try_get("", "salt")?));
+    }
+    Ok(out)
+}
+
+/// Forgets salts and client hashes of days before `keep_from`: once a day's salt is gone, its
+/// hashes cannot be linked to anyone, and the distinct counts are already in `label_scans`.
+pub async fn forget_before(
+    db: &impl ConnectionTrait,
+    keep_from: NaiveDate,
+) -> Result<(), StoreError> {
+    for table in ["scan_salts", "label_clients"] {
+        let q = Query::delete()
+            .from_table(t(table))
+            .and_where(Expr::col(t("day")).lt(keep_from))
+            .to_owned();
+        db.execute(&q).await?;
+    }
+    Ok(())
+}
