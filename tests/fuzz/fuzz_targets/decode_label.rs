@@ -1,0 +1,22 @@
+//! Feeds arbitrary bytes to the label decoder, the URL extractor and the human-code parser.
+//! None may panic; whatever decodes must encode back to the same text.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use tasdiq::domain::code::Label;
+use tasdiq::domain::humancode::HumanCode;
+use tasdiq::verify::code_from_input;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let code = code_from_input(text);
+    if let Ok(label) = Label::parse(code) {
+        assert_eq!(label.to_code(), code);
+        assert_eq!(Label::from_bytes(&label.to_bytes()), Ok(label));
+    }
+    if let Ok(h) = HumanCode::parse(text) {
+        assert_eq!(HumanCode::parse(&h.to_string()), Ok(h));
+    }
+});
