@@ -4,6 +4,7 @@
 pub mod code;
 pub mod humancode;
 pub mod keys;
+pub mod label;
 pub mod lifecycle;
 pub mod values;
 pub mod verdict;
