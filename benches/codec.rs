@@ -1,7 +1,7 @@
 //! The cryptographic core: label encode and decode, Ed25519 sign and strict verification, and
 //! batch verification of 1,000 labels. `cargo bench --bench codec`.
 
-use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use ed25519_dalek::SigningKey;
 use tasdiq::domain::code::{Kid, Label, LabelHeader};
 
@@ -27,7 +27,9 @@ fn codec(c: &mut Criterion) {
 
     let mut g = c.benchmark_group("label");
     g.throughput(Throughput::Elements(1));
-    g.bench_function("encode (85 bytes to 207 digits)", |b| b.iter(|| label.to_code()));
+    g.bench_function("encode (85 bytes to 207 digits)", |b| {
+        b.iter(|| label.to_code())
+    });
     g.bench_function("decode (207 digits to label)", |b| {
         b.iter(|| Label::parse(std::hint::black_box(&code)))
     });

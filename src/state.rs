@@ -1,13 +1,14 @@
 //! The shared state every handler sees: one clonable handle around the database pool, the
 //! configuration and the in-memory parts of the service (key ring, status cache, scan tally).
 
+use std::future::Future;
 use std::ops::Deref;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use chrono::Utc;
-use sea_orm::DatabaseConnection;
+use sea_orm::{DatabaseConnection, DatabaseTransaction, DbBackend, TransactionTrait};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
@@ -15,7 +16,7 @@ use crate::config::Config;
 use crate::domain::keys::KeyRing;
 use crate::keystore;
 use crate::metrics::Metrics;
-use crate::store::signing_keys;
+use crate::store::{StoreError, signing_keys};
 use crate::verify::cache::CertCache;
 use crate::verify::scans::{CopyThresholds, Scans};
 
@@ -28,6 +29,9 @@ pub struct App {
     pub certs: CertCache,
     pub scans: Scans,
     epoch: AtomicI64,
+    /// SQLite has one writer: taking turns here avoids lock-upgrade failures between
+    /// transactions of this process.
+    write_turn: tokio::sync::Mutex<()>,
 }
 
 /// A cheap handle on [`App`].
@@ -52,11 +56,53 @@ impl AppState {
             certs: CertCache::new(100_000),
             scans,
             epoch: AtomicI64::new(epoch),
+            write_turn: tokio::sync::Mutex::new(()),
         })))
     }
 }
 
 impl App {
+    /// Runs `work` in one transaction: all of it is written, or none. A lost race (a
+    /// concurrent idempotent retry, SQLite busy, a PostgreSQL serialization failure) rolls back
+    /// and runs it again, a few times.
+    ///
+    /// `work` gets the transaction as an `Arc` it must drop by the time its future completes,
+    /// so it can borrow from the caller without higher-ranked lifetimes.
+    pub async fn write<T, F, Fut>(&self, work: F) -> Result<T, StoreError>
+    where
+        F: Fn(Arc<DatabaseTransaction>) -> Fut,
+        Fut: Future<Output = Result<T, StoreError>>,
+    {
+        let _turn = match self.db.get_database_backend() {
+            DbBackend::Sqlite => Some(self.write_turn.lock().await),
+            _ => None,
+        };
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let tx = Arc::new(self.db.begin().await?);
+            let outcome = work(tx.clone()).await;
+            let Ok(tx) = Arc::try_unwrap(tx) else {
+                return Err(StoreError::Corrupt(
+                    "a transaction outlived its work".into(),
+                ));
+            };
+            let result = match outcome {
+                Ok(v) => tx.commit().await.map(|()| v).map_err(StoreError::from),
+                Err(e) => {
+                    let _ = tx.rollback().await;
+                    Err(e)
+                }
+            };
+            match result {
+                Err(e) if e.is_retryable() && attempt < 5 => {
+                    tokio::time::sleep(Duration::from_millis(20 * attempt)).await;
+                }
+                other => return other,
+            }
+        }
+    }
+
     /// The current key ring.
     pub fn key_ring(&self) -> Arc<KeyRing> {
         self.keys.read().unwrap_or_else(|e| e.into_inner()).clone()

@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 
 use crate::config::Config;
 
+mod accounts;
 mod keys;
 mod serve;
 mod verify;
@@ -37,6 +38,16 @@ pub enum Command {
     Keys {
         #[command(subcommand)]
         command: keys::KeysCommand,
+    },
+    /// Manage API keys.
+    Apikey {
+        #[command(subcommand)]
+        command: accounts::ApiKeyCommand,
+    },
+    /// Manage officer accounts.
+    Officer {
+        #[command(subcommand)]
+        command: accounts::OfficerCommand,
     },
     /// Verify a label offline from a published key set; exit 0 authentic, 1 not, 2 bad input.
     Verify {
@@ -86,6 +97,8 @@ async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Seed { dir } => seed(config, dir).await,
         Command::Keys { command } => keys::run(config, command).await,
+        Command::Apikey { command } => accounts::apikey(config, command).await,
+        Command::Officer { command } => accounts::officer(config, command).await,
         Command::Verify { .. } => Ok(ExitCode::from(2)),
     }
 }

@@ -2,6 +2,7 @@
 //! network, the database or the clock.
 
 pub mod code;
+pub mod credential;
 pub mod humancode;
 pub mod keys;
 pub mod label;

@@ -302,6 +302,55 @@ pub fn text(field: &'static str, s: &str, max_chars: usize) -> Result<String, Fi
     Ok(t.to_owned())
 }
 
+/// A name in Arabic script: its letters are Arabic (digits, spaces and punctuation allowed).
+pub fn arabic_name(field: &'static str, s: &str) -> Result<String, FieldError> {
+    script_name(
+        field,
+        s,
+        "Arabic",
+        |c| matches!(c as u32, 0x0600..=0x06FF | 0x0750..=0x077F | 0x08A0..=0x08FF | 0xFB50..=0xFDFF | 0xFE70..=0xFEFF),
+    )
+}
+
+/// A name in Tifinagh: its letters are Tifinagh (U+2D30–U+2D7F).
+pub fn tifinagh_name(field: &'static str, s: &str) -> Result<String, FieldError> {
+    script_name(field, s, "Tifinagh", |c| {
+        (0x2D30..=0x2D7F).contains(&(c as u32))
+    })
+}
+
+fn script_name(
+    field: &'static str,
+    s: &str,
+    script: &str,
+    in_script: fn(char) -> bool,
+) -> Result<String, FieldError> {
+    let t = text(field, s, 200)?;
+    let letters: Vec<char> = t.chars().filter(|c| c.is_alphabetic()).collect();
+    if letters.is_empty() || !letters.iter().all(|c| in_script(*c)) {
+        return Err(FieldError::new(
+            field,
+            format!("must be written in {script} script"),
+        ));
+    }
+    Ok(t)
+}
+
+/// A brand code: 2 to 64 of `a-z`, `0-9` and `-`.
+pub fn brand_code(s: &str) -> Result<String, FieldError> {
+    let ok = (2..=64).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if ok {
+        Ok(s.to_owned())
+    } else {
+        Err(FieldError::new(
+            "code",
+            "2 to 64 characters among a-z, 0-9 and -",
+        ))
+    }
+}
+
 /// A lot code, as the producer declares it: 1..=64 characters.
 pub fn lot_code(s: &str) -> Result<String, FieldError> {
     text("lot", s, 64)
@@ -449,6 +498,16 @@ mod tests {
         assert_eq!(date_from_label_days(u16::MAX), last);
         assert!(iso_date("d", "2026-02-30").is_err());
         assert!(iso_date("d", "+10000-01-01").is_err());
+    }
+
+    #[test]
+    fn names_in_their_own_script() {
+        assert!(arabic_name("names.ar", "زعفران تالوين").is_ok());
+        assert!(arabic_name("names.ar", "Safran").is_err());
+        assert!(tifinagh_name("names.zgh", "ⴰⵔⴳⴰⵏ ⵏ ⵙⵓⵙ").is_ok());
+        assert!(tifinagh_name("names.zgh", "ⴰⵔⴳⴰⵏ argan").is_err());
+        assert!(brand_code("safran-taliouine").is_ok());
+        assert!(brand_code("Safran").is_err());
     }
 
     #[test]

@@ -5,6 +5,7 @@ pub mod api_key;
 pub mod audit_log;
 pub mod brand;
 pub mod certificate;
+pub mod idempotency_key;
 pub mod label_scan;
 pub mod membership;
 pub mod membership_event;

@@ -143,6 +143,9 @@ impl From<StoreError> for ApiError {
         match e {
             StoreError::NotFound(detail) => ApiError::not_found(detail),
             StoreError::Conflict { reason, detail } => ApiError::conflict(reason, detail),
+            StoreError::Unprocessable(detail) => {
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, detail)
+            }
             other => ApiError::internal(other),
         }
     }

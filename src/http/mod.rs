@@ -17,11 +17,14 @@ use tower_http::trace::TraceLayer;
 
 use crate::state::AppState;
 
+pub mod auth;
 pub mod client;
 pub mod error;
 pub mod extract;
+pub mod officer_api;
 pub mod ops;
 pub mod public;
+pub mod session;
 
 use error::ApiError;
 
@@ -32,6 +35,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(ops::router())
         .merge(public::router())
+        .merge(officer_api::router())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(state.clone(), observe))

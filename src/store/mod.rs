@@ -4,9 +4,14 @@
 
 use sea_orm::{DbErr, RuntimeErr};
 
+pub mod api_keys;
 pub mod audit;
+pub mod brands;
 pub mod certificates;
+pub mod idempotency;
+pub mod memberships;
 pub mod officers;
+pub mod producers;
 pub mod registry;
 pub mod scans;
 pub mod seed;
@@ -26,6 +31,12 @@ pub enum StoreError {
     /// Stored data that the domain cannot read: a bug or a hand edit.
     #[error("corrupt row: {0}")]
     Corrupt(String),
+    /// The request cannot be carried out as sent (422).
+    #[error("{0}")]
+    Unprocessable(String),
+    /// A concurrent writer got there first; run the transaction again.
+    #[error("a concurrent request interfered; retry")]
+    Retry,
     #[error(transparent)]
     Db(#[from] DbErr),
 }
@@ -42,6 +53,15 @@ impl StoreError {
     pub fn is_unavailable(&self) -> bool {
         matches!(self, StoreError::Db(e) if is_unavailable(e))
     }
+
+    /// Whether running the transaction again may succeed: a lost race, or SQLite busy.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            StoreError::Retry => true,
+            StoreError::Db(e) => is_busy(e),
+            _ => false,
+        }
+    }
 }
 
 /// Errors that mean "the database is not there right now".
@@ -56,6 +76,29 @@ pub fn is_unavailable(e: &DbErr) -> bool {
                     | sea_orm::sqlx::Error::PoolClosed
                     | sea_orm::sqlx::Error::WorkerCrashed
             )
+        }
+        _ => false,
+    }
+}
+
+/// SQLite's "database is locked" family, and PostgreSQL serialization failures.
+pub fn is_busy(e: &DbErr) -> bool {
+    match e {
+        DbErr::Exec(RuntimeErr::SqlxError(s)) | DbErr::Query(RuntimeErr::SqlxError(s)) => {
+            match s.as_ref() {
+                sea_orm::sqlx::Error::Database(d) => {
+                    let code = d.code().unwrap_or_default();
+                    // SQLITE_BUSY (5), SQLITE_LOCKED (6) and their extended codes; 40001 and
+                    // 40P01 are PostgreSQL's serialization failure and deadlock.
+                    code == "5"
+                        || code == "6"
+                        || code == "517"
+                        || code == "261"
+                        || code == "40001"
+                        || code == "40P01"
+                }
+                _ => false,
+            }
         }
         _ => false,
     }

@@ -3,6 +3,8 @@
 
 use std::os::unix::fs::PermissionsExt;
 
+use sea_orm::EntityTrait;
+
 use crate::process::{Server, http_get, mode_of, run};
 use crate::support::{TestApp, TestDb};
 
@@ -201,4 +203,87 @@ async fn offline_verify_exit_codes() {
     let out = run(&config, &["verify", &code, "--keys", keys]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stdout).contains("check online"));
+}
+
+#[tokio::test]
+async fn apikey_and_officer_accounts_from_the_command_line() {
+    use std::io::Write;
+    let app = TestApp::new().await;
+    let config = app.db.config.clone();
+    let out = run(
+        &config,
+        &[
+            "apikey",
+            "create",
+            "--role",
+            "retailer",
+            "--name",
+            "Marjane Agadir",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let key = stdout.lines().last().unwrap().trim().to_owned();
+    assert!(key.starts_with("tsq_") && !key.contains(' '), "{stdout}");
+    // It authenticates as a retailer: retailer routes let it in, officer routes refuse it.
+    app.get_as("/api/v1/audit", &key).await.problem(403);
+    // Only a hash is stored.
+    let rows = tasdiq::entity::api_key::Entity::find()
+        .all(app.conn())
+        .await
+        .unwrap();
+    assert!(
+        rows.iter()
+            .all(|r| !key.contains(&r.secret_hash) && r.secret_hash.len() == 64)
+    );
+    assert_eq!(
+        run(
+            &config,
+            &["apikey", "create", "--role", "admin", "--name", "x"]
+        )
+        .status
+        .code(),
+        Some(2)
+    );
+
+    let mut child = crate::process::tasdiq(&config)
+        .args([
+            "officer",
+            "create",
+            "--email",
+            "Amina@Example.ma",
+            "--role",
+            "officer",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"a long enough password\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let who = tasdiq::store::officers::authenticate(
+        app.conn(),
+        "amina@example.ma",
+        "a long enough password",
+    )
+    .await
+    .unwrap()
+    .expect("the new officer signs in");
+    assert_eq!(who.role, tasdiq::domain::values::Role::Officer);
+    assert!(
+        tasdiq::store::officers::authenticate(app.conn(), "amina@example.ma", "wrong")
+            .await
+            .unwrap()
+            .is_none()
+    );
 }

@@ -4,7 +4,9 @@
 mod support;
 
 mod cli;
+mod credential;
 mod migrations;
+mod officer;
 mod process;
 mod registry;
 mod vectors;

@@ -238,3 +238,45 @@ impl TestApp {
             .to_code()
     }
 }
+
+impl TestApp {
+    /// A fresh API key with this role.
+    pub async fn key(&self, role: tasdiq::domain::values::Role) -> String {
+        tasdiq::store::api_keys::create(self.conn(), "test", role, "test")
+            .await
+            .unwrap()
+            .1
+    }
+
+    /// A request with a bearer token and no body.
+    pub async fn get_as(&self, uri: &str, token: &str) -> Reply {
+        self.send(
+            Request::get(uri)
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+    }
+
+    /// A JSON request with a bearer token and extra headers.
+    pub async fn json_with(
+        &self,
+        method: Method,
+        uri: &str,
+        token: &str,
+        headers: &[(&str, &str)],
+        body: &Value,
+    ) -> Reply {
+        let mut req = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::AUTHORIZATION, format!("Bearer {token}"));
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        self.send(req.body(Body::from(body.to_string())).unwrap())
+            .await
+    }
+}

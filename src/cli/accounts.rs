@@ -1,0 +1,111 @@
+//! `tasdiq apikey create` and `tasdiq officer create`.
+
+use std::io::{BufRead, IsTerminal};
+use std::process::ExitCode;
+
+use clap::Subcommand;
+
+use crate::config::Config;
+use crate::domain::values::{self, Role};
+use crate::store;
+
+#[derive(Debug, Subcommand)]
+pub enum ApiKeyCommand {
+    /// Create a key; it is printed once, alone on the last line, and only its hash is kept.
+    Create {
+        /// `officer` or `retailer`.
+        #[arg(long)]
+        role: String,
+        /// Who the key is for, e.g. the retailer's name.
+        #[arg(long)]
+        name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OfficerCommand {
+    /// Create an officer account; the password is read from a prompt, or from stdin.
+    Create {
+        #[arg(long)]
+        email: String,
+        /// `admin` or `officer`.
+        #[arg(long, default_value = "officer")]
+        role: String,
+    },
+}
+
+fn usage(msg: impl std::fmt::Display) -> anyhow::Result<ExitCode> {
+    eprintln!("error: {msg}");
+    Ok(ExitCode::from(2))
+}
+
+pub async fn apikey(config: Config, cmd: ApiKeyCommand) -> anyhow::Result<ExitCode> {
+    let ApiKeyCommand::Create { role, name } = cmd;
+    let role = match Role::parse("role", &role) {
+        Ok(r @ (Role::Officer | Role::Retailer)) => r,
+        _ => return usage("--role is officer or retailer"),
+    };
+    let name = match values::text("name", &name, 100) {
+        Ok(n) => n,
+        Err(e) => return usage(e),
+    };
+    let db = crate::db::connect(&config).await?;
+    crate::bootstrap::migrate(&db).await?;
+    let (key, secret) = store::api_keys::create(&db, &name, role, "cli:apikey").await?;
+    store::audit::record(
+        &db,
+        "cli:apikey",
+        "apikey.create",
+        &format!("apikey:{}", key.id),
+        None::<&()>,
+        Some(&key),
+    )
+    .await?;
+    println!(
+        "created {} key {:?} ({}); it is shown once, keep it now:",
+        key.role, key.name, key.prefix
+    );
+    println!("{secret}");
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn officer(config: Config, cmd: OfficerCommand) -> anyhow::Result<ExitCode> {
+    let OfficerCommand::Create { email, role } = cmd;
+    let role = match Role::parse("role", &role) {
+        Ok(r @ (Role::Officer | Role::Admin)) => r,
+        _ => return usage("--role is admin or officer"),
+    };
+    let email = match values::email(&email) {
+        Ok(e) => e,
+        Err(e) => return usage(e),
+    };
+    let password = if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("password: ")?;
+        let again = rpassword::prompt_password("again: ")?;
+        if first != again {
+            return usage("the two passwords differ");
+        }
+        first
+    } else {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        line.trim_end_matches(['\r', '\n']).to_owned()
+    };
+    if password.chars().count() < 12 {
+        return usage("the password must have at least 12 characters");
+    }
+    let db = crate::db::connect(&config).await?;
+    crate::bootstrap::migrate(&db).await?;
+    let officer = store::officers::create(&db, &email, &password, role).await?;
+    store::audit::record(
+        &db,
+        "cli:officer",
+        "officer.create",
+        &format!("officer:{}", officer.id),
+        None::<&()>,
+        Some(&officer),
+    )
+    .await?;
+    println!("created {} account {}", officer.role, officer.email);
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,209 @@
+//! Certificates: issuance and revocation for officers; the public W3C Verifiable Credential.
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use chrono::Utc;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::{Checks, Written, body, write};
+use crate::domain::credential;
+use crate::domain::lifecycle::{CertificateRequest, RawCertificateRequest};
+use crate::domain::values::{self, CertificateNumber, CertificateStatus};
+use crate::http::auth::Officer;
+use crate::http::error::ApiError;
+use crate::http::extract::{Json, Path};
+use crate::state::AppState;
+use crate::store::{StoreError, audit, certificates, signing_keys};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/certificates", post(issue))
+        .route("/api/v1/certificates/{number}", get(credential))
+        .route("/api/v1/certificates/{number}/revoke", post(revoke))
+}
+
+/// Body of `POST /api/v1/certificates`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IssueBody {
+    pub brand: i64,
+    pub producer: i64,
+    pub product: String,
+    pub lot: String,
+    pub quantity: i64,
+    pub produced_on: String,
+    pub expires_on: String,
+}
+
+/// Reads the `{number}` path segment.
+pub fn certificate_number(raw: &str) -> Result<CertificateNumber, ApiError> {
+    CertificateNumber::parse("number", raw).map_err(|e| ApiError::bad_request(e.to_string()))
+}
+
+async fn issue(
+    State(state): State<AppState>,
+    Officer(who): Officer,
+    headers: HeaderMap,
+    Json(raw): Json<Value>,
+) -> Result<Response, ApiError> {
+    let b: IssueBody = body(raw.clone())?;
+    let now = Utc::now();
+    let req = CertificateRequest::parse(
+        &RawCertificateRequest {
+            brand: b.brand,
+            producer: b.producer,
+            product: &b.product,
+            lot: &b.lot,
+            quantity: b.quantity,
+            produced_on: &b.produced_on,
+            expires_on: &b.expires_on,
+        },
+        now.date_naive(),
+    )
+    .map_err(ApiError::invalid)?;
+    let kid = state
+        .key_ring()
+        .signer()
+        .map(|k| k.kid)
+        .ok_or_else(|| ApiError::unavailable("this node holds no active signing key; certificates are issued where the signer's key file is"))?;
+    let (actor, req) = (who.actor.as_str(), &req);
+    write(
+        &state,
+        &who,
+        &headers,
+        "POST /api/v1/certificates",
+        &raw,
+        |tx| async move {
+            let rec = certificates::issue_audited(&*tx, req, kid, actor, now).await?;
+            Ok(Written {
+                status: StatusCode::CREATED,
+                location: Some(format!("/api/v1/certificates/{}", rec.view.number)),
+                body: rec.view,
+                statuses_changed: false,
+            })
+        },
+    )
+    .await
+}
+
+/// Body of a revocation.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RevokeBody {
+    pub reason: String,
+}
+
+async fn revoke(
+    State(state): State<AppState>,
+    Officer(who): Officer,
+    Path(number): Path<String>,
+    headers: HeaderMap,
+    Json(raw): Json<Value>,
+) -> Result<Response, ApiError> {
+    let number = certificate_number(&number)?;
+    let b: RevokeBody = body(raw.clone())?;
+    let mut c = Checks::default();
+    let reason = c.take(values::text("reason", &b.reason, 500));
+    c.finish()?;
+    let reason = reason.unwrap_or_default();
+    let route = format!("POST /api/v1/certificates/{number}/revoke");
+    let (actor, reason) = (who.actor.as_str(), reason.as_str());
+    write(&state, &who, &headers, &route, &raw, |tx| async move {
+        let (before, _) = certificates::revoke(&*tx, number, reason, Utc::now()).await?;
+        signing_keys::bump_epoch(&*tx).await?;
+        let rec = certificates::record(&*tx, number).await?;
+        audit::record(
+            &*tx,
+            actor,
+            "certificate.revoke",
+            &format!("certificate:{number}"),
+            Some(&json!({"status": before.status})),
+            Some(&json!({"status": rec.view.status, "reason": reason})),
+        )
+        .await?;
+        Ok(Written {
+            status: StatusCode::OK,
+            body: rec.view,
+            statuses_changed: true,
+            location: None,
+        })
+    })
+    .await
+}
+
+/// The certificate as a W3C Verifiable Credential 2.0 with an `eddsa-jcs-2022` proof, signed
+/// with the key the certificate was issued under.
+async fn credential(
+    State(state): State<AppState>,
+    Path(number): Path<String>,
+) -> Result<Response, ApiError> {
+    let number = certificate_number(&number)?;
+    let rec = certificates::record(&state.db, number)
+        .await
+        .map_err(|e| match e {
+            StoreError::NotFound(_) => {
+                ApiError::not_found(format!("there is no certificate {number}"))
+            }
+            other => other.into(),
+        })?;
+    let ring = state.key_ring();
+    let key = ring
+        .get(rec.facts.kid)
+        .ok_or_else(|| ApiError::internal(format!("certificate {number} names an unknown key")))?;
+    let secret = key.secret.as_ref().ok_or_else(|| {
+        ApiError::unavailable("this node does not hold the key this certificate was issued under")
+    })?;
+    let base = state.config.public_base();
+    let v = &rec.view;
+    let revoked = rec.facts.status == CertificateStatus::Revoked
+        || !key.trusts_issuance_at(rec.facts.issued_at);
+    let valid_until = v
+        .expires_on
+        .and_hms_opt(23, 59, 59)
+        .map(|t| t.and_utc())
+        .unwrap_or(v.issued_at);
+    let doc = json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "id": format!("{base}/api/v1/certificates/{}", v.number),
+        "type": ["VerifiableCredential", "CollectiveBrandLotCertificate"],
+        "name": format!("{} — {}", v.brand.names.fr, v.product),
+        "issuer": {"id": base, "name": "tasdiq"},
+        "validFrom": credential::timestamp(v.issued_at),
+        "validUntil": credential::timestamp(valid_until),
+        "credentialSubject": {
+            "id": format!("{base}/api/v1/lots/{}", v.number),
+            "type": "CertifiedLot",
+            "certificateNumber": v.number,
+            "status": if revoked { "revoked" } else { "issued" },
+            "revocationReason": v.revocation_reason,
+            "brand": {"number": v.brand.number, "code": v.brand.code, "names": v.brand.names},
+            "producer": {
+                "id": v.producer.id,
+                "name": v.producer.name,
+                "kind": v.producer.kind,
+                "region": v.producer.region,
+                "province": v.producer.province,
+                "womenLed": v.producer.women_led,
+                "youthLed": v.producer.youth_led,
+            },
+            "product": v.product,
+            "lot": v.lot,
+            "quantity": v.quantity,
+            "labels": {"first": v.labels.first, "last": v.labels.last},
+            "producedOn": v.produced_on,
+            "expiresOn": v.expires_on,
+            "signingKey": {"kid": v.kid, "jwks": format!("{base}/.well-known/tasdiq/keys.json")},
+        },
+    });
+    let signed =
+        credential::sign(doc, secret.signing_key(), v.issued_at).map_err(ApiError::internal)?;
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, "application/vc+ld+json")],
+        serde_json::to_string(&signed).map_err(ApiError::internal)?,
+    )
+        .into_response())
+}
