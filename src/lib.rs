@@ -13,6 +13,7 @@ pub mod entity;
 pub mod http;
 pub mod keystore;
 pub mod metrics;
+pub mod printing;
 pub mod seed;
 pub mod state;
 pub mod store;

@@ -5,6 +5,7 @@ mod support;
 
 mod cli;
 mod credential;
+mod labels;
 mod migrations;
 mod officer;
 mod process;

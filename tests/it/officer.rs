@@ -69,6 +69,26 @@ fn officer_routes(producer: i64, cert: &str) -> Vec<(Method, String, Option<Valu
             Some(json!({})),
         ),
         (Method::GET, "/api/v1/audit".into(), None),
+        (
+            Method::GET,
+            format!("/api/v1/certificates/{cert}/labels/1.png"),
+            None,
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/certificates/{cert}/labels/1.svg"),
+            None,
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/certificates/{cert}/labels.pdf?from=1&to=2"),
+            None,
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/certificates/{cert}/labels.csv"),
+            None,
+        ),
     ]
 }
 

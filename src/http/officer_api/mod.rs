@@ -23,6 +23,7 @@ use crate::store::idempotency::{self, Stored};
 pub mod audit;
 pub mod brands;
 pub mod certificates;
+pub mod labels;
 pub mod members;
 pub mod producers;
 
@@ -32,6 +33,7 @@ pub fn router() -> Router<AppState> {
         .merge(producers::router())
         .merge(members::router())
         .merge(certificates::router())
+        .merge(labels::router())
         .merge(audit::router())
 }
 

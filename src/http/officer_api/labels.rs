@@ -1,0 +1,226 @@
+//! Printing labels: one label as PNG or SVG, a range as a PDF of A4 sticker sheets or as CSV
+//! for print shops. PDF and CSV stream from a worker thread through a small channel, so memory
+//! stays bounded and the first bytes leave before the last label is drawn.
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde::Deserialize;
+use tokio::sync::mpsc;
+
+use super::certificates::certificate_number;
+use crate::domain::label::{Ecc, SheetLayout};
+use crate::domain::values::CertificateStatus;
+use crate::http::auth::Officer;
+use crate::http::error::ApiError;
+use crate::http::extract::{Path, Query};
+use crate::printing::{Job, PrintError, Range, RangeError};
+use crate::state::AppState;
+use crate::verify;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/certificates/{number}/labels/{file}", get(one))
+        .route("/api/v1/certificates/{number}/labels.pdf", get(pdf))
+        .route("/api/v1/certificates/{number}/labels.csv", get(csv))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OneQuery {
+    pub dpi: Option<u32>,
+    pub ecc: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RangeQuery {
+    pub from: Option<u32>,
+    pub to: Option<u32>,
+    pub layout: Option<String>,
+    pub ecc: Option<String>,
+}
+
+fn ecc(raw: Option<&str>) -> Result<Ecc, ApiError> {
+    match raw {
+        None | Some("M") | Some("m") => Ok(Ecc::M),
+        Some("Q") | Some("q") => Ok(Ecc::Q),
+        Some(other) => Err(ApiError::bad_request(format!(
+            "ecc is M (default) or Q; got {:?}",
+            crate::domain::values::clip(other)
+        ))),
+    }
+}
+
+/// The print job of a certificate; revoked certificates print nothing.
+async fn job(state: &AppState, number: &str, ecc: Ecc) -> Result<Job, ApiError> {
+    let number = certificate_number(number)?;
+    let cert = verify::lookup(state, number)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("there is no certificate {number}")))?;
+    if cert.facts.status == CertificateStatus::Revoked {
+        return Err(ApiError::conflict(
+            "certificate_revoked",
+            format!("certificate {number} is revoked; its labels must not be printed"),
+        ));
+    }
+    let ring = state.key_ring();
+    if ring
+        .get(cert.facts.kid)
+        .and_then(|k| k.secret.as_ref())
+        .is_none()
+    {
+        return Err(ApiError::unavailable(
+            "this node does not hold the key this certificate was issued under",
+        ));
+    }
+    Ok(Job {
+        ring,
+        cert,
+        url_prefix: format!("{}/v/", state.config.public_base()),
+        ecc,
+    })
+}
+
+fn print_error(e: PrintError) -> ApiError {
+    match e {
+        PrintError::Sign(s) => ApiError::not_found(s.to_string()),
+        PrintError::Label(l) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, l.to_string()),
+    }
+}
+
+fn range_error(e: RangeError) -> ApiError {
+    match e {
+        RangeError::TooMany { .. } => ApiError::too_large(e.to_string()),
+        other => ApiError::bad_request(other.to_string()),
+    }
+}
+
+/// `…/labels/{item}.png` or `…/labels/{item}.svg`.
+async fn one(
+    State(state): State<AppState>,
+    Officer(_): Officer,
+    Path((number, file)): Path<(String, String)>,
+    Query(q): Query<OneQuery>,
+) -> Result<Response, ApiError> {
+    let (item, ext) = file
+        .rsplit_once('.')
+        .and_then(|(i, ext)| i.parse::<u32>().ok().map(|i| (i, ext)))
+        .ok_or_else(|| {
+            ApiError::not_found("labels are at …/labels/{item}.png or …/labels/{item}.svg")
+        })?;
+    let job = job(&state, &number, ecc(q.ecc.as_deref())?).await?;
+    let quantity = job.cert.facts.quantity;
+    if item == 0 || item > quantity {
+        return Err(ApiError::not_found(format!(
+            "the lot has items 1 to {quantity}; there is no item {item}"
+        )));
+    }
+    let dpi = q.dpi.unwrap_or(300);
+    let (content_type, bytes) = match ext {
+        "png" => (
+            "image/png",
+            tokio::task::spawn_blocking(move || job.png(item, dpi))
+                .await
+                .map_err(ApiError::internal)?
+                .map_err(print_error)?,
+        ),
+        "svg" => {
+            if q.dpi.is_some() {
+                return Err(ApiError::bad_request(
+                    "dpi applies to PNG labels; an SVG is vector",
+                ));
+            }
+            (
+                "image/svg+xml",
+                tokio::task::spawn_blocking(move || job.svg(item))
+                    .await
+                    .map_err(ApiError::internal)?
+                    .map_err(print_error)?
+                    .into_bytes(),
+            )
+        }
+        _ => return Err(ApiError::not_found("labels come as .png or .svg")),
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "private, max-age=3600"),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// Streams what a blocking producer emits.
+fn stream<T: Into<bytes::Bytes> + Send + 'static>(
+    produce: impl FnOnce(&mut dyn FnMut(T, u32) -> bool) -> Result<(), PrintError> + Send + 'static,
+) -> Body {
+    let (tx, rx) = mpsc::channel::<Result<bytes::Bytes, std::io::Error>>(2);
+    tokio::task::spawn_blocking(move || {
+        let mut send = |chunk: T, _labels: u32| tx.blocking_send(Ok(chunk.into())).is_ok();
+        if let Err(e) = produce(&mut send) {
+            // Headers are gone already: end the body with an error, so the client sees a
+            // broken transfer rather than a short but plausible file.
+            tracing::error!(error = %e, "label stream failed");
+            let _ = tx.blocking_send(Err(std::io::Error::other(e.to_string())));
+        }
+    });
+    Body::from_stream(tokio_stream::wrappers::ReceiverStream::new(rx))
+}
+
+fn download(content_type: &'static str, filename: String, body: Body) -> Response {
+    let mut res = (StatusCode::OK, body).into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    res
+}
+
+async fn pdf(
+    State(state): State<AppState>,
+    Officer(_): Officer,
+    Path(number): Path<String>,
+    Query(q): Query<RangeQuery>,
+) -> Result<Response, ApiError> {
+    let layout = match q.layout.as_deref() {
+        None => SheetLayout::A4_3x8,
+        Some(name) => SheetLayout::parse(name).ok_or_else(|| {
+            ApiError::bad_request(
+                "layout is 3x8 (24 labels of 70 × 37 mm) or 2x5 (10 labels of 105 × 57 mm)",
+            )
+        })?,
+    };
+    let job = job(&state, &number, ecc(q.ecc.as_deref())?).await?;
+    let range = Range::check(q.from, q.to, job.cert.facts.quantity).map_err(range_error)?;
+    let name = format!(
+        "labels-{}-{}-{}.pdf",
+        job.cert.view.number, range.from, range.to
+    );
+    let body = stream(move |emit| job.pdf(range, layout, emit));
+    Ok(download("application/pdf", name, body))
+}
+
+async fn csv(
+    State(state): State<AppState>,
+    Officer(_): Officer,
+    Path(number): Path<String>,
+    Query(q): Query<RangeQuery>,
+) -> Result<Response, ApiError> {
+    if q.layout.is_some() || q.ecc.is_some() {
+        return Err(ApiError::bad_request("the CSV takes only from and to"));
+    }
+    let job = job(&state, &number, Ecc::M).await?;
+    let range = Range::check(q.from, q.to, job.cert.facts.quantity).map_err(range_error)?;
+    let name = format!(
+        "labels-{}-{}-{}.csv",
+        job.cert.view.number, range.from, range.to
+    );
+    let body = stream(move |emit| job.csv(range, emit));
+    Ok(download("text/csv; charset=utf-8", name, body))
+}

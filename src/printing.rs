@@ -1,0 +1,238 @@
+//! Print jobs: the labels of a certificate as PNG, SVG, a PDF of sticker sheets, or CSV rows for
+//! print shops. Labels are derived on demand from the certificate and its key, never stored.
+//!
+//! The PDF and CSV are produced a chunk at a time by blocking iterators, so the HTTP layer can
+//! stream them from a worker thread and the CLI can write them to a file with a progress bar;
+//! either way memory stays bounded however long the range.
+
+use std::sync::Arc;
+
+use crate::domain::humancode::HumanCode;
+use crate::domain::keys::{KeyRing, SignError};
+use crate::domain::label::{
+    self, Ecc, Fonts, LabelError, LabelText, PdfSheet, SheetLayout, StaticText,
+};
+use crate::store::certificates::CertRecord;
+
+/// The most labels one request may ask for.
+pub const MAX_LABELS: u32 = 10_000;
+/// Labels per PDF chunk: one or a few sheets.
+const CHUNK: usize = 48;
+
+/// Why a print job failed.
+#[derive(Debug, thiserror::Error)]
+pub enum PrintError {
+    #[error(transparent)]
+    Sign(#[from] SignError),
+    #[error(transparent)]
+    Label(#[from] LabelError),
+}
+
+/// A checked range of items within a certificate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Range {
+    pub from: u32,
+    pub to: u32,
+}
+
+/// Why a range was refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum RangeError {
+    #[error("the lot has items 1 to {quantity}; {field}={value} is outside it")]
+    Outside {
+        field: &'static str,
+        value: u32,
+        quantity: u32,
+    },
+    #[error("from ({from}) must not be after to ({to})")]
+    Reversed { from: u32, to: u32 },
+    #[error("{count} labels asked for; at most {MAX_LABELS} per request — split the range")]
+    TooMany { count: u32 },
+}
+
+impl Range {
+    /// `from`..=`to` within 1..=`quantity`, defaulting to the whole lot, at most 10,000 labels.
+    pub fn check(from: Option<u32>, to: Option<u32>, quantity: u32) -> Result<Range, RangeError> {
+        let from = from.unwrap_or(1);
+        let to = to.unwrap_or(quantity);
+        for (field, value) in [("from", from), ("to", to)] {
+            if value == 0 || value > quantity {
+                return Err(RangeError::Outside {
+                    field,
+                    value,
+                    quantity,
+                });
+            }
+        }
+        if from > to {
+            return Err(RangeError::Reversed { from, to });
+        }
+        let count = to - from + 1;
+        if count > MAX_LABELS {
+            return Err(RangeError::TooMany { count });
+        }
+        Ok(Range { from, to })
+    }
+
+    /// How many labels the range holds.
+    pub fn count(&self) -> u32 {
+        self.to - self.from + 1
+    }
+}
+
+/// One label of a certificate: its code, URL and short human code.
+pub struct Printed {
+    pub item: u32,
+    pub code: String,
+    pub url: String,
+    pub human: String,
+}
+
+/// A certificate ready to print: its record, the ring that signs it, and where QR codes point.
+#[derive(Clone)]
+pub struct Job {
+    pub ring: Arc<KeyRing>,
+    pub cert: Arc<CertRecord>,
+    /// `{public_url}/v/`.
+    pub url_prefix: String,
+    pub ecc: Ecc,
+}
+
+impl Job {
+    /// Signs one item's label.
+    pub fn label(&self, item: u32) -> Result<Printed, PrintError> {
+        let code = self.ring.sign_label(&self.cert.facts, item)?.to_code();
+        let human = HumanCode::new(self.cert.facts.number, item)
+            .map(|h| h.to_string())
+            .unwrap_or_default();
+        Ok(Printed {
+            item,
+            url: format!("{}{code}", self.url_prefix),
+            code,
+            human,
+        })
+    }
+
+    fn text<'a>(&'a self, p: &'a Printed) -> LabelText<'a> {
+        let v = &self.cert.view;
+        LabelText {
+            brand_latin: &v.brand.names.fr,
+            brand_arabic: &v.brand.names.ar,
+            product: &v.product,
+            lot: &v.lot,
+            item: p.item,
+            quantity: v.quantity,
+            item_word: "article",
+            human_code: &p.human,
+        }
+    }
+
+    /// One label as PNG at `dpi`.
+    pub fn png(&self, item: u32, dpi: u32) -> Result<Vec<u8>, PrintError> {
+        let p = self.label(item)?;
+        let qr = label::qr(&self.url_prefix, &p.code, self.ecc)?;
+        Ok(label::render_png(&qr, &self.text(&p), dpi)?)
+    }
+
+    /// One label as SVG.
+    pub fn svg(&self, item: u32) -> Result<String, PrintError> {
+        let p = self.label(item)?;
+        let qr = label::qr(&self.url_prefix, &p.code, self.ecc)?;
+        Ok(label::render_svg(&qr, &self.text(&p)))
+    }
+
+    /// The PDF of a range, chunk by chunk; `on_labels` is told how many labels each chunk held.
+    pub fn pdf(
+        &self,
+        range: Range,
+        layout: SheetLayout,
+        mut emit: impl FnMut(Vec<u8>, u32) -> bool,
+    ) -> Result<(), PrintError> {
+        let v = &self.cert.view;
+        let mut sheet = PdfSheet::new(
+            layout,
+            StaticText {
+                brand_latin: &v.brand.names.fr,
+                brand_arabic: &v.brand.names.ar,
+                product: &v.product,
+                lot: &v.lot,
+                quantity: v.quantity,
+                item_word: "article",
+            },
+            Fonts::embedded(),
+        );
+        if !emit(sheet.begin(), 0) {
+            return Ok(());
+        }
+        let items: Vec<u32> = (range.from..=range.to).collect();
+        let per_chunk = CHUNK - CHUNK % layout.per_page();
+        for chunk in items.chunks(per_chunk.max(layout.per_page())) {
+            let mut labels = Vec::with_capacity(chunk.len());
+            for item in chunk {
+                let p = self.label(*item)?;
+                let qr = label::qr(&self.url_prefix, &p.code, self.ecc)?;
+                labels.push((p.item, qr, p.human));
+            }
+            if !emit(sheet.page(&labels), u32::try_from(chunk.len()).unwrap_or(0)) {
+                return Ok(());
+            }
+        }
+        emit(sheet.finish(), 0);
+        Ok(())
+    }
+
+    /// CSV for print shops: `item,url,human_code`, then one row per label, in chunks.
+    pub fn csv(
+        &self,
+        range: Range,
+        mut emit: impl FnMut(String, u32) -> bool,
+    ) -> Result<(), PrintError> {
+        if !emit("item,url,human_code\r\n".to_owned(), 0) {
+            return Ok(());
+        }
+        let items: Vec<u32> = (range.from..=range.to).collect();
+        for chunk in items.chunks(256) {
+            let mut out = String::with_capacity(chunk.len() * 300);
+            for item in chunk {
+                let p = self.label(*item)?;
+                // Neither URL nor human code can hold a comma or a quote: no escaping needed.
+                out.push_str(&format!("{},{},{}\r\n", p.item, p.url, p.human));
+            }
+            if !emit(out, u32::try_from(chunk.len()).unwrap_or(0)) {
+                return Ok(());
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges() {
+        assert_eq!(Range::check(None, None, 50), Ok(Range { from: 1, to: 50 }));
+        assert_eq!(Range::check(Some(7), Some(7), 50).unwrap().count(), 1);
+        assert!(matches!(
+            Range::check(Some(0), None, 50),
+            Err(RangeError::Outside { field: "from", .. })
+        ));
+        assert!(matches!(
+            Range::check(None, Some(51), 50),
+            Err(RangeError::Outside { field: "to", .. })
+        ));
+        assert!(matches!(
+            Range::check(Some(9), Some(3), 50),
+            Err(RangeError::Reversed { .. })
+        ));
+        assert_eq!(
+            Range::check(Some(1), Some(10_000), 20_000).unwrap().count(),
+            10_000
+        );
+        assert_eq!(
+            Range::check(Some(1), Some(10_001), 20_000),
+            Err(RangeError::TooMany { count: 10_001 })
+        );
+    }
+}
