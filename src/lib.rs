@@ -11,6 +11,7 @@ pub mod db;
 pub mod domain;
 pub mod entity;
 pub mod http;
+pub mod i18n;
 pub mod keystore;
 pub mod metrics;
 pub mod printing;

@@ -7,6 +7,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261129_000001_registry;
 mod m20261129_000002_scans_and_cache;
 mod m20261129_000003_idempotency;
+mod m20261129_000004_reports;
 
 /// Every migration, in the order it is applied.
 pub struct Migrator;
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000001_registry::Migration),
             Box::new(m20261129_000002_scans_and_cache::Migration),
             Box::new(m20261129_000003_idempotency::Migration),
+            Box::new(m20261129_000004_reports::Migration),
         ]
     }
 }

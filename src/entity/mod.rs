@@ -12,4 +12,5 @@ pub mod membership_event;
 pub mod officer;
 pub mod producer;
 pub mod region;
+pub mod report;
 pub mod signing_key;

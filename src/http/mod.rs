@@ -6,23 +6,26 @@ use std::time::Instant;
 use axum::body::Body;
 use axum::error_handling::HandleErrorLayer;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
-use axum::http::{Method, StatusCode, Uri};
+use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::{BoxError, Router};
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::state::AppState;
 
 pub mod auth;
 pub mod client;
+pub mod csrf;
 pub mod error;
 pub mod extract;
 pub mod officer_api;
 pub mod ops;
+pub mod pages;
 pub mod public;
 pub mod session;
 
@@ -36,9 +39,27 @@ pub fn router(state: AppState) -> Router {
         .merge(ops::router())
         .merge(public::router())
         .merge(officer_api::router())
+        .merge(pages::consumer::router())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(state.clone(), observe))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_str(pages::csp())
+                .unwrap_or(HeaderValue::from_static("default-src 'none'")),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &Request<Body>| {
                 // The matched route, never the raw path: a label code in every log line is
@@ -90,8 +111,29 @@ async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Res
     res
 }
 
-async fn not_found(uri: Uri) -> ApiError {
-    ApiError::not_found(format!("there is nothing at {}", clip_path(uri.path())))
+/// Unknown routes: problem+json under `/api` or for JSON clients, a friendly page otherwise.
+async fn not_found(uri: Uri, headers: axum::http::HeaderMap) -> axum::response::Response {
+    let path = uri.path();
+    let wants_json = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("json") && !a.contains("text/html"));
+    if path.starts_with("/api/") || wants_json || !headers.contains_key(header::ACCEPT) {
+        return ApiError::not_found(format!("there is nothing at {}", clip_path(path)))
+            .into_response();
+    }
+    let query_lang = uri
+        .query()
+        .and_then(|q| serde_urlencoded::from_str::<Vec<(String, String)>>(q).ok())
+        .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == "lang").map(|(_, v)| v));
+    let lang = pages::page_lang(query_lang.as_deref(), &headers);
+    pages::PageError::new(
+        StatusCode::NOT_FOUND,
+        lang,
+        "error-not-found-title",
+        crate::i18n::I18n::global().t(lang, "error-not-found-body"),
+    )
+    .into_response()
 }
 
 async fn method_not_allowed(method: Method, uri: Uri) -> ApiError {

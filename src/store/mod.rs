@@ -13,6 +13,7 @@ pub mod memberships;
 pub mod officers;
 pub mod producers;
 pub mod registry;
+pub mod reports;
 pub mod scans;
 pub mod seed;
 pub mod signing_keys;

@@ -240,6 +240,16 @@ impl Scans {
         Ok(())
     }
 
+    /// The salt of `day`, if loaded. It also keys the consumer form tokens.
+    pub fn salt(&self, day: NaiveDate) -> Option<[u8; 32]> {
+        self.salts
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .find(|(d, _)| *d == day)
+            .map(|(_, s)| *s)
+    }
+
     /// The salted hash of a client for `day`, or `None` if that day's salt is not loaded.
     pub fn client_hash(&self, day: NaiveDate, ip: &str, user_agent: &str) -> Option<String> {
         let salts = self.salts.read().unwrap_or_else(|e| e.into_inner());

@@ -8,6 +8,7 @@ mod credential;
 mod labels;
 mod migrations;
 mod officer;
+mod pages;
 mod process;
 mod registry;
 mod vectors;

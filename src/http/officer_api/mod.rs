@@ -26,6 +26,7 @@ pub mod certificates;
 pub mod labels;
 pub mod members;
 pub mod producers;
+pub mod reports;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -35,6 +36,7 @@ pub fn router() -> Router<AppState> {
         .merge(certificates::router())
         .merge(labels::router())
         .merge(audit::router())
+        .merge(reports::router())
 }
 
 /// Reads a JSON value into a request type; a mismatch is a 422 naming the field.

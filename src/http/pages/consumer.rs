@@ -1,0 +1,455 @@
+//! The consumer pages: `GET /v/{code}` (and `/V/{code}`), the short-code check at
+//! `GET /v?code=`, and `POST /v/{code}/report`. Every answer is in the visitor's language;
+//! `Accept: application/json` on `/v/{code}` gets the verdict JSON instead.
+
+use axum::Router;
+use axum::extract::{RawForm, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use chrono::{Duration, Utc};
+use minijinja::context;
+use serde::{Deserialize, Serialize};
+
+use super::{CSS, PageError, html, lang_links, page_lang};
+use crate::domain::code::Label;
+use crate::domain::humancode::{HumanCode, HumanCodeError};
+use crate::domain::values::{self, CertificateNumber};
+use crate::domain::verdict::Status;
+use crate::http::client::Consumer;
+use crate::http::csrf;
+use crate::http::error::ApiError;
+use crate::http::extract::Path;
+use crate::i18n::{Arg, I18n, Lang, date};
+use crate::state::AppState;
+use crate::store::reports::{self, NewReport};
+use crate::verify::{self, Source, Verdict};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/v", get(short_code))
+        .route("/v/{code}", get(page))
+        .route("/V/{code}", get(page))
+        .route("/v/{code}/report", post(report))
+}
+
+/// Query of a page: the language, and flags set by redirects.
+#[derive(Debug, Default, Deserialize)]
+pub struct PageQuery {
+    pub lang: Option<String>,
+    pub code: Option<String>,
+    pub reported: Option<String>,
+}
+
+fn query(raw: Option<&str>) -> PageQuery {
+    // Pages are lenient: tracking parameters or a mangled query must not break a scan.
+    serde_urlencoded::from_str(raw.unwrap_or("")).unwrap_or_default()
+}
+
+fn wants_json(headers: &HeaderMap) -> bool {
+    let accept = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    accept.contains("application/json") && !accept.contains("text/html")
+}
+
+async fn page(
+    State(state): State<AppState>,
+    Consumer(source): Consumer,
+    Path(code): Path<String>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Result<Response, Response> {
+    let q = query(raw.as_deref());
+    let lang = page_lang(q.lang.as_deref(), &headers);
+    let code = verify::code_from_input(&code).to_owned();
+    if wants_json(&headers) {
+        if let Err(e) = Label::parse(&code) {
+            return Err(crate::http::public::verify::malformed(&e).into_response());
+        }
+        let v = verify::verify_one(&state, &code, &source)
+            .await
+            .map_err(|e| ApiError::from(e).into_response())?;
+        return Ok(axum::Json(v).into_response());
+    }
+    let verdict = verify::verify_one(&state, &code, &source)
+        .await
+        .map_err(|e| unavailable(lang, e))?;
+    let status = if verdict.status == Status::Malformed {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    Ok(render_verdict(
+        &state,
+        lang,
+        &code,
+        &verdict,
+        Extras {
+            reported: q.reported.is_some(),
+            ..Extras::default()
+        },
+        status,
+    ))
+}
+
+fn unavailable(lang: Lang, e: crate::store::StoreError) -> Response {
+    let api = ApiError::from(e);
+    PageError::new(
+        api.status,
+        lang,
+        "error-unavailable-title",
+        I18n::global().t(lang, "error-unavailable-body"),
+    )
+    .into_response()
+}
+
+/// What else a verdict page may show.
+#[derive(Default)]
+struct Extras {
+    human_note: bool,
+    reported: bool,
+    report_error: Option<String>,
+    place: String,
+    comment: String,
+}
+
+#[derive(Serialize)]
+struct VerdictView {
+    status: &'static str,
+    class: &'static str,
+    title: String,
+    body: String,
+    action: String,
+    reason: String,
+}
+
+#[derive(Serialize)]
+struct CertView {
+    brand: String,
+    brand_other: Option<String>,
+    product: String,
+    producer: String,
+    region: String,
+    province: String,
+    lot: String,
+    item_of: String,
+    produced_on: String,
+    expires_on: String,
+    number: String,
+    scans: String,
+    first_scanned: Option<String>,
+    women_led: bool,
+    youth_led: bool,
+}
+
+#[derive(Serialize)]
+struct ReportForm {
+    action: String,
+    token: String,
+    error: Option<String>,
+    place: String,
+    comment: String,
+}
+
+fn render_verdict(
+    state: &AppState,
+    lang: Lang,
+    code: &str,
+    v: &Verdict,
+    extras: Extras,
+    status: StatusCode,
+) -> Response {
+    let i18n = I18n::global();
+    let s = v.status.as_str();
+    let expiry = v
+        .certificate
+        .as_ref()
+        .map(|c| date(c.view.expires_on))
+        .or_else(|| {
+            Label::parse(code)
+                .ok()
+                .map(|l| date(values::date_from_label_days(l.header.expiry_days)))
+        })
+        .unwrap_or_default();
+    let view = VerdictView {
+        status: s,
+        class: match v.status {
+            Status::Authentic => "ok",
+            Status::Counterfeit | Status::Revoked => "bad",
+            Status::Expired | Status::Suspended => "warn",
+            Status::Malformed | Status::Unconfirmed => "grey",
+        },
+        title: i18n.t(lang, &format!("verdict-{s}-title")),
+        body: i18n.t_args(
+            lang,
+            &format!("verdict-{s}-body"),
+            &[("date", Arg::Str(&expiry))],
+        ),
+        action: i18n.t(lang, &format!("verdict-{s}-action")),
+        reason: i18n.t(lang, &format!("reason-{}", v.reason)),
+    };
+    let c = v.certificate.as_ref().map(|rec| {
+        let c = &rec.view;
+        let label = v.label.as_ref();
+        let scans = label.map_or(0, |l| l.scans);
+        CertView {
+            brand: c.brand.names.get(lang.code()).to_owned(),
+            brand_other: (lang != Lang::Ar).then(|| c.brand.names.ar.clone()),
+            product: c.product.clone(),
+            producer: c.producer.name.clone(),
+            region: i18n.t(lang, &format!("region-{}", c.producer.region.as_str())),
+            province: c.producer.province.clone(),
+            lot: c.lot.clone(),
+            item_of: i18n.t_args(
+                lang,
+                "item-of",
+                &[
+                    ("item", Arg::Num(i64::from(label.map_or(0, |l| l.item)))),
+                    ("total", Arg::Num(i64::from(c.quantity))),
+                ],
+            ),
+            produced_on: date(c.produced_on),
+            expires_on: date(c.expires_on),
+            number: c.number.clone(),
+            scans: i18n.t_args(
+                lang,
+                "scans-count",
+                &[("count", Arg::Num(i64::try_from(scans).unwrap_or(i64::MAX)))],
+            ),
+            first_scanned: label
+                .and_then(|l| l.first_scanned_at)
+                .map(|t| date(t.date_naive())),
+            women_led: c.producer.women_led,
+            youth_led: c.producer.youth_led,
+        }
+    });
+    // Anyone may report a label that parsed, genuine or not: fakes are what reports are for.
+    let report = (v.status != Status::Malformed).then(|| ReportForm {
+        action: format!("/v/{code}/report"),
+        token: report_token(state, code),
+        error: extras.report_error.clone(),
+        place: extras.place.clone(),
+        comment: extras.comment.clone(),
+    });
+    let ctx = context! {
+        lang => lang.code(),
+        dir => lang.dir(),
+        langs => lang_links(lang, &format!("/v/{code}")),
+        css => CSS,
+        v => view,
+        c => c,
+        suspected_copy => v.warnings.contains(&"suspected_copy"),
+        human_note => extras.human_note,
+        reported => extras.reported,
+        report => report,
+    };
+    html(status, "verify.html", ctx)
+}
+
+fn report_token(state: &AppState, code: &str) -> String {
+    let today = Utc::now().date_naive();
+    state
+        .scans
+        .salt(today)
+        .map(|salt| csrf::token(&salt, "report", code, today))
+        .unwrap_or_default()
+}
+
+/// `GET /v`: the short-code form; `GET /v?code=…`: the verdict for a typed short code.
+async fn short_code(
+    State(state): State<AppState>,
+    Consumer(source): Consumer,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Result<Response, Response> {
+    let q = query(raw.as_deref());
+    let lang = page_lang(q.lang.as_deref(), &headers);
+    let i18n = I18n::global();
+    let typed = q.code.unwrap_or_default();
+    let form = |status: StatusCode, text: Option<String>| {
+        let ctx = context! {
+            lang => lang.code(),
+            dir => lang.dir(),
+            langs => lang_links(lang, "/v"),
+            css => CSS,
+            heading => i18n.t(lang, "humancode-title"),
+            text => text,
+            alert => status != StatusCode::OK,
+            form => true,
+            typed => values::clip(&typed),
+            back => false,
+        };
+        html(status, "message.html", ctx)
+    };
+    if typed.trim().is_empty() {
+        return Ok(form(StatusCode::OK, None));
+    }
+    let parsed = match HumanCode::parse(&typed) {
+        Ok(h) => h,
+        Err(e) => {
+            let text = match e {
+                HumanCodeError::Check => i18n.t(lang, "humancode-typo"),
+                HumanCodeError::Length(_) => i18n.t(lang, "humancode-length"),
+                HumanCodeError::Character(c) => i18n.t_args(
+                    lang,
+                    "humancode-char",
+                    &[("char", Arg::Str(&c.to_string()))],
+                ),
+                HumanCodeError::OutOfRange => i18n.t(lang, "humancode-unknown"),
+            };
+            return Err(form(StatusCode::BAD_REQUEST, Some(text)));
+        }
+    };
+    let unknown = || {
+        form(
+            StatusCode::NOT_FOUND,
+            Some(i18n.t(lang, "humancode-unknown")),
+        )
+    };
+    let cert = verify::lookup(&state, CertificateNumber(parsed.certificate))
+        .await
+        .map_err(|e| unavailable(lang, e))?
+        .ok_or_else(unknown)?;
+    let label = state
+        .key_ring()
+        .sign_label(&cert.facts, parsed.item)
+        .map_err(|_| unknown())?;
+    let code = label.to_code();
+    let verdict = verify::verify_one(&state, &code, &source)
+        .await
+        .map_err(|e| unavailable(lang, e))?;
+    Ok(render_verdict(
+        &state,
+        lang,
+        &code,
+        &verdict,
+        Extras {
+            human_note: true,
+            ..Extras::default()
+        },
+        StatusCode::OK,
+    ))
+}
+
+/// The report form's fields.
+#[derive(Debug, Default, Deserialize)]
+pub struct ReportBody {
+    pub csrf: Option<String>,
+    pub lang: Option<String>,
+    pub website: Option<String>,
+    pub place: Option<String>,
+    pub comment: Option<String>,
+}
+
+/// Reports allowed per client per hour, across all nodes.
+const REPORTS_PER_HOUR: u64 = 5;
+
+async fn report(
+    State(state): State<AppState>,
+    Consumer(source): Consumer,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+    RawForm(form): RawForm,
+) -> Result<Response, Response> {
+    let body: ReportBody = serde_urlencoded::from_bytes(&form).unwrap_or_default();
+    let lang = page_lang(body.lang.as_deref(), &headers);
+    let i18n = I18n::global();
+    let code = verify::code_from_input(&code).to_owned();
+    let label = Label::parse(&code).map_err(|_| {
+        PageError::new(
+            StatusCode::BAD_REQUEST,
+            lang,
+            "verdict-malformed-title",
+            i18n.t(lang, "verdict-malformed-body"),
+        )
+        .into_response()
+    })?;
+    let token_ok = body.csrf.as_deref().is_some_and(|t| {
+        csrf::check(
+            |day| state.scans.salt(day),
+            "report",
+            &code,
+            t,
+            Utc::now().date_naive(),
+        )
+    });
+    if !token_ok {
+        return Err(PageError::new(
+            StatusCode::FORBIDDEN,
+            lang,
+            "error-bad-request-title",
+            i18n.t(lang, "report-expired"),
+        )
+        .into_response());
+    }
+    let back = format!("/v/{code}?lang={}&reported=1#report", lang.code());
+    // A bot filled the hidden field: answer as if it worked, store nothing.
+    if body.website.as_deref().is_some_and(|w| !w.is_empty()) {
+        return Ok(Redirect::to(&back).into_response());
+    }
+    let place = body.place.unwrap_or_default();
+    let comment = body.comment.unwrap_or_default();
+    let place_ok = values::text("place", &place, 200).ok();
+    let comment_ok = comment.chars().count() <= 1000
+        && !comment
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\r');
+    let Source::Consumer(client) = &source else {
+        return Err(StatusCode::BAD_REQUEST.into_response());
+    };
+    let client = client.clone().unwrap_or_else(|| "unknown".into());
+    let verdict = verify::verify_one(&state, &code, &Source::Consumer(Some(client.clone())))
+        .await
+        .map_err(|e| unavailable(lang, e))?;
+    let (Some(place), true) = (place_ok, comment_ok) else {
+        return Ok(render_verdict(
+            &state,
+            lang,
+            &code,
+            &verdict,
+            Extras {
+                report_error: Some(i18n.t(lang, "report-invalid")),
+                place: values::clip(&place),
+                comment: comment.chars().take(1000).collect(),
+                ..Extras::default()
+            },
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ));
+    };
+    let since = Utc::now() - Duration::hours(1);
+    let sent = reports::count_from(&state.db, &client, since)
+        .await
+        .map_err(|e| unavailable(lang, e))?;
+    if sent >= REPORTS_PER_HOUR {
+        let mut res = PageError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            lang,
+            "report-title",
+            i18n.t(lang, "report-rate-limited"),
+        )
+        .into_response();
+        res.headers_mut().insert(
+            header::RETRY_AFTER,
+            header::HeaderValue::from_static("3600"),
+        );
+        return Err(res);
+    }
+    reports::insert(
+        &state.db,
+        &NewReport {
+            code: &code,
+            certificate: Some(label.header.certificate),
+            item: Some(label.header.item),
+            verdict: verdict.status.as_str(),
+            reason: verdict.reason,
+            place: &place,
+            comment: comment.trim(),
+            client: &client,
+        },
+    )
+    .await
+    .map_err(|e| unavailable(lang, e))?;
+    Ok(Redirect::to(&back).into_response())
+}

@@ -1,0 +1,127 @@
+# tasdiq — Arabic messages (Modern Standard Arabic, as used in Morocco). One file per language: ar.ftl, fr.ftl, en.ftl, zgh.ftl.
+# Keep the keys identical in every file; a test checks that they match.
+
+lang-name = العربية
+site-name = تصديق
+site-tagline = منتجات معتمدة من العلامات الجماعية المغربية
+page-title = هل هذا المنتج أصلي؟
+switch-language = اللغة
+
+## Verdicts: a title, what it means, and what to do.
+verdict-authentic-title = أصلي
+verdict-authentic-body = أصدرت هيئة الإشهاد هذا الملصق لهذا المنتج. العلامة ومُنتِجها في وضعية سليمة.
+verdict-authentic-action = تأكد من أن المنتج والدفعة والمُنتِج، كما هي مذكورة أدناه، تطابق العبوة التي بين يديك.
+verdict-expired-title = منتهي الصلاحية
+verdict-expired-body = هذا الملصق أصلي، لكن مدة إشهاد المنتج انتهت في { $date }.
+verdict-expired-action = لا تعتمد على هذا الملصق بالنسبة لمنتج يباع اليوم. اطلب من البائع دفعة سارية الصلاحية.
+verdict-revoked-title = ملغى
+verdict-revoked-body = كان هذا الملصق أصليا، لكن شهادته أُلغيت.
+verdict-revoked-action = لا تشترِ هذا المنتج على أنه معتمد. إذا كنت قد اشتريته، فاحتفظ بوصل الشراء وأبلغ عنه أدناه.
+verdict-suspended-title = موقوف
+verdict-suspended-body = هذا الملصق أصلي، لكن حق استعمال العلامة موقوف حاليا.
+verdict-suspended-action = لا يعتبر المنتج معتمدا ما دام التوقيف ساريا. استفسر البائع، أو أبلغ عنه أدناه.
+verdict-counterfeit-title = غير أصلي
+verdict-counterfeit-body = لم تصدر هيئة الإشهاد هذا الملصق. من المرجح أنه مزور.
+verdict-counterfeit-action = لا تثق في العلامة الموجودة على هذه العبوة. يرجى الإبلاغ عن المكان الذي وجدته فيه.
+verdict-malformed-title = رمز غير مقروء
+verdict-malformed-body = هذا ليس رمز ملصق كاملا. ربما انقطع الرابط، أو كُتب الرمز بشكل خاطئ.
+verdict-malformed-action = امسح رمز كيو آر مرة أخرى، أو اكتب الرمز القصير المطبوع تحته.
+
+## Why (the verdict's reason).
+reason-valid = تم التحقق من التوقيع، والشهادة سارية المفعول.
+reason-expired = انتهت مدة الإشهاد.
+reason-certificate_revoked = ألغى مسؤول الإشهاد الشهادة.
+reason-key_compromised = سُرق المفتاح الذي وقّع هذا الملصق؛ والملصقات الموقعة بعد السرقة باطلة.
+reason-brand_withdrawn = سُحبت العلامة.
+reason-member_withdrawn = سُحب من المُنتِج حق استعمال العلامة.
+reason-member_suspended = حق المُنتِج في استعمال العلامة موقوف.
+reason-brand_suspended = العلامة موقوفة.
+reason-bad_signature = التوقيع غير مطابق: الرمز تم تغييره أو اختلاقه.
+reason-unknown_key = الرمز موقع بمفتاح لم نستعمله قط.
+reason-unknown_certificate = لم تصدر قط أي شهادة بهذا الرقم.
+reason-item_out_of_range = رقم هذه الوحدة خارج الدفعة المعتمدة.
+reason-key_mismatch = الرمز لا يطابق شهادته.
+reason-brand_mismatch = الرمز لا يطابق شهادته.
+reason-expiry_mismatch = الرمز لا يطابق شهادته.
+reason-bad_length = طول الرمز غير صحيح.
+reason-non_digit = يحتوي الرمز على أحرف ليست أرقاما.
+reason-group_overflow = يحتوي الرمز على أعداد غير ممكنة.
+reason-unknown_version = نوع الرمز غير معروف.
+
+## Details of the certified product.
+details-title = حول هذا المنتج
+field-brand = العلامة
+field-producer = المُنتِج
+field-region = الجهة
+field-province = الإقليم
+field-product = المنتج
+field-lot = الدفعة
+field-item = الوحدة
+item-of = { $item } من أصل { $total }
+field-produced-on = تاريخ الإنتاج
+field-expires-on = صالح إلى غاية
+field-certificate = الشهادة
+field-first-scanned = أول تحقق
+field-scans = عمليات التحقق
+scans-count = { $count ->
+    [zero] لم يتم التحقق منه أي مرة
+    [one] تم التحقق منه مرة واحدة
+    [two] تم التحقق منه مرتين
+    [few] تم التحقق منه { $count } مرات
+    [many] تم التحقق منه { $count } مرة
+   *[other] تم التحقق منه { $count } مرة
+}
+first-scan-now = هذه أول مرة يتم فيها التحقق من هذا الملصق.
+badge-women-led = تعاونية تسيّرها نساء
+badge-youth-led = تعاونية يسيّرها شباب
+
+## Scan intelligence.
+warning-suspected-copy-title = ربما تم نسخ هذا الملصق
+warning-suspected-copy-body = تم التحقق من هذا الملصق نفسه من طرف أشخاص كثيرين مختلفين أو مرات عديدة اليوم. الملصق الأصلي يوجد على منتج واحد فقط.
+
+## The short code printed under the QR code.
+humancode-title = التحقق من رمز قصير
+humancode-help = اكتب الرمز القصير المطبوع تحت رمز كيو آر، مثلا 0ABC-DEF1-2345-6789-XY.
+humancode-field = الرمز القصير
+humancode-submit = تحقق
+humancode-note = لقد كتبت الرمز القصير. مسح رمز كيو آر يتيح تحققا أقوى: فهو يثبت أيضا صحة توقيع الملصق.
+humancode-typo = في هذا الرمز القصير خطأ في الكتابة: ربما كُتب أحد الأحرف بشكل خاطئ. يرجى مراجعته وكتابته من جديد.
+humancode-length = يتكون الرمز القصير من 18 حرفا ورقما (دون احتساب الشرطات). يرجى مراجعته.
+humancode-char = لا يمكن أن يرد الحرف «{ $char }» في رمز قصير.
+humancode-unknown = لا يوجد أي ملصق بهذا الرمز القصير. تحقق من الرمز، أو امسح رمز كيو آر.
+
+## Reporting a suspicious product.
+report-title = الإبلاغ عن هذا المنتج
+report-intro = أخبر مسؤولي الإشهاد بالمكان الذي وجدته فيه. لا تذكر أي معلومات شخصية.
+report-where = أين اشتريته؟
+report-where-hint = متجر أو سوق أو مدينة
+report-comment = ماذا لاحظت؟
+report-submit = إرسال البلاغ
+report-thanks = شكرا لك. تم إرسال بلاغك إلى مسؤولي الإشهاد.
+report-rate-limited = لقد أرسلت عدة بلاغات من قبل. يرجى المحاولة مرة أخرى لاحقا.
+report-invalid = يرجى ذكر المكان الذي اشتريت منه المنتج (200 حرف على الأكثر)، وألا يتجاوز التعليق 1000 حرف.
+report-expired = انتهت صلاحية الاستمارة. يرجى إرسالها مرة أخرى.
+
+## Page furniture and errors.
+footer-offline = يمكن لأي شخص التحقق من ملصق دون الحاجة إلى الثقة في هذا الموقع، باستعمال المفاتيح المنشورة.
+footer-what = «تصديق» خدمة للإشهاد على منتجات العلامات الجماعية المغربية: زيت أركان، والزعفران، والتمور، والزرابي، والفخار، والزليج، والفضة، وغيرها.
+error-not-found-title = الصفحة غير موجودة
+error-not-found-body = لا يوجد شيء في هذا العنوان.
+error-bad-request-title = تعذرت قراءة هذا الطلب
+error-unavailable-title = الخدمة غير متاحة
+error-unavailable-body = الخدمة مشغولة أو في طور الصيانة. يرجى المحاولة مرة أخرى بعد لحظات.
+back-home = التحقق من ملصق آخر
+
+## The 12 regions.
+region-tanger-tetouan-al-hoceima = طنجة تطوان الحسيمة
+region-oriental = الشرق
+region-fes-meknes = فاس مكناس
+region-rabat-sale-kenitra = الرباط سلا القنيطرة
+region-beni-mellal-khenifra = بني ملال خنيفرة
+region-casablanca-settat = الدار البيضاء سطات
+region-marrakech-safi = مراكش آسفي
+region-draa-tafilalet = درعة تافيلالت
+region-souss-massa = سوس ماسة
+region-guelmim-oued-noun = كلميم واد نون
+region-laayoune-sakia-el-hamra = العيون الساقية الحمراء
+region-dakhla-oued-ed-dahab = الداخلة وادي الذهب

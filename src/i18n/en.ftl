@@ -1,0 +1,123 @@
+# tasdiq — English messages. One file per language: ar.ftl, fr.ftl, en.ftl, zgh.ftl.
+# Keep the keys identical in every file; a test checks that they match.
+
+lang-name = English
+site-name = tasdiq
+site-tagline = Certified products of Morocco's collective brands
+page-title = Is this product authentic?
+switch-language = Language
+
+## Verdicts: a title, what it means, and what to do.
+verdict-authentic-title = Authentic
+verdict-authentic-body = This label was issued by the certification body for this product. The brand and its producer are in good standing.
+verdict-authentic-action = Check that the product, lot and producer below match the package in your hands.
+verdict-expired-title = Expired
+verdict-expired-body = This label is genuine, but the product's certification ended on { $date }.
+verdict-expired-action = Do not rely on this label for a product sold today. Ask the seller for a current lot.
+verdict-revoked-title = Revoked
+verdict-revoked-body = This label was genuine, but its certificate has been revoked.
+verdict-revoked-action = Do not buy this product as certified. If you already bought it, keep the receipt and report it below.
+verdict-suspended-title = Suspended
+verdict-suspended-body = This label is genuine, but the right to use the brand is suspended for now.
+verdict-suspended-action = The product is not certified while the suspension lasts. Ask the seller, or report it below.
+verdict-counterfeit-title = Not authentic
+verdict-counterfeit-body = This label was not issued by the certification body. It is probably a fake.
+verdict-counterfeit-action = Do not trust the brand on this package. Please report where you found it.
+verdict-malformed-title = Unreadable code
+verdict-malformed-body = This is not a complete label code. The link may have been cut, or the code mistyped.
+verdict-malformed-action = Scan the QR code again, or type the short code printed under it.
+
+## Why (the verdict's reason).
+reason-valid = Signature checked, certificate valid.
+reason-expired = The certification period is over.
+reason-certificate_revoked = The certificate was revoked by the certification officer.
+reason-key_compromised = The key that signed this label was stolen; labels signed after the theft are void.
+reason-brand_withdrawn = The brand has been withdrawn.
+reason-member_withdrawn = The producer's right to use the brand has been withdrawn.
+reason-member_suspended = The producer's right to use the brand is suspended.
+reason-brand_suspended = The brand is suspended.
+reason-bad_signature = The signature does not match: the code was altered or invented.
+reason-unknown_key = The code is signed with a key we never used.
+reason-unknown_certificate = No certificate with this number was ever issued.
+reason-item_out_of_range = This item number is outside the certified lot.
+reason-key_mismatch = The code does not match its certificate.
+reason-brand_mismatch = The code does not match its certificate.
+reason-expiry_mismatch = The code does not match its certificate.
+reason-bad_length = The code has the wrong length.
+reason-non_digit = The code contains characters that are not digits.
+reason-group_overflow = The code contains impossible numbers.
+reason-unknown_version = The code is of an unknown kind.
+
+## Details of the certified product.
+details-title = About this product
+field-brand = Brand
+field-producer = Producer
+field-region = Region
+field-province = Province
+field-product = Product
+field-lot = Lot
+field-item = Item
+item-of = { $item } of { $total }
+field-produced-on = Produced on
+field-expires-on = Valid until
+field-certificate = Certificate
+field-first-scanned = First checked
+field-scans = Checks
+scans-count = { $count ->
+    [one] checked once
+   *[other] checked { $count } times
+}
+first-scan-now = This is the first time this label is checked.
+badge-women-led = Women-led cooperative
+badge-youth-led = Youth-led cooperative
+
+## Scan intelligence.
+warning-suspected-copy-title = This label may have been copied
+warning-suspected-copy-body = This same label has been checked by many different people or many times today. A genuine label is on one product only.
+
+## The short code printed under the QR code.
+humancode-title = Check a short code
+humancode-help = Type the short code printed under the QR code, for example 0ABC-DEF1-2345-6789-XY.
+humancode-field = Short code
+humancode-submit = Check
+humancode-note = You typed the short code. Scanning the QR code gives a stronger check: it also proves the label's signature.
+humancode-typo = This short code has a typo: a character was probably mistyped. Please check it and type it again.
+humancode-length = A short code has 18 letters and digits (dashes aside). Please check it.
+humancode-char = The character “{ $char }” cannot appear in a short code.
+humancode-unknown = No label with this short code exists. Check the code, or scan the QR code.
+
+## Reporting a suspicious product.
+report-title = Report this product
+report-intro = Tell the certification officers where you found it. Do not include personal details.
+report-where = Where did you buy it?
+report-where-hint = Shop, market or town
+report-comment = What did you notice?
+report-submit = Send the report
+report-thanks = Thank you. Your report was sent to the certification officers.
+report-rate-limited = You have sent several reports already. Please try again later.
+report-invalid = Please say where you bought the product (up to 200 characters) and keep the comment under 1000 characters.
+report-expired = The form expired. Please send it again.
+
+## Page furniture and errors.
+footer-offline = Anyone can check a label without trusting this site, with the published keys.
+footer-what = tasdiq certifies products of Morocco's collective brands: argan oil, saffron, dates, carpets, pottery, zellige, silver and more.
+error-not-found-title = Page not found
+error-not-found-body = There is nothing at this address.
+error-bad-request-title = This request cannot be read
+error-unavailable-title = Service unavailable
+error-unavailable-body = The service is busy or under maintenance. Please try again in a moment.
+back-home = Check another label
+
+## The 12 regions.
+region-tanger-tetouan-al-hoceima = Tangier-Tetouan-Al Hoceima
+region-oriental = Oriental
+region-fes-meknes = Fez-Meknes
+region-rabat-sale-kenitra = Rabat-Sale-Kenitra
+region-beni-mellal-khenifra = Beni Mellal-Khenifra
+region-casablanca-settat = Casablanca-Settat
+region-marrakech-safi = Marrakesh-Safi
+region-draa-tafilalet = Draa-Tafilalet
+region-souss-massa = Souss-Massa
+region-guelmim-oued-noun = Guelmim-Oued Noun
+region-laayoune-sakia-el-hamra = Laayoune-Sakia El Hamra
+region-dakhla-oued-ed-dahab = Dakhla-Oued Ed-Dahab

@@ -1,0 +1,123 @@
+# tasdiq — messages en français. Un fichier par langue : ar.ftl, fr.ftl, en.ftl, zgh.ftl.
+# Les clés sont les mêmes dans chaque fichier ; un test le vérifie.
+
+lang-name = Français
+site-name = tasdiq
+site-tagline = Produits certifiés des marques collectives du Maroc
+page-title = Ce produit est-il authentique ?
+switch-language = Langue
+
+## Verdicts : un titre, ce que cela veut dire, et que faire.
+verdict-authentic-title = Authentique
+verdict-authentic-body = Cette étiquette a été délivrée par l'organisme de certification pour ce produit. La marque et son producteur sont en règle.
+verdict-authentic-action = Vérifiez que le produit, le lot et le producteur ci-dessous correspondent à l'emballage que vous avez en main.
+verdict-expired-title = Expiré
+verdict-expired-body = Cette étiquette est authentique, mais la certification du produit a pris fin le { $date }.
+verdict-expired-action = Ne vous fiez pas à cette étiquette pour un produit vendu aujourd'hui. Demandez au vendeur un lot en cours de validité.
+verdict-revoked-title = Révoqué
+verdict-revoked-body = Cette étiquette était authentique, mais son certificat a été révoqué.
+verdict-revoked-action = N'achetez pas ce produit comme certifié. Si vous l'avez déjà acheté, gardez le ticket et signalez-le ci-dessous.
+verdict-suspended-title = Suspendu
+verdict-suspended-body = Cette étiquette est authentique, mais le droit d'usage de la marque est suspendu pour le moment.
+verdict-suspended-action = Le produit n'est pas certifié pendant la suspension. Renseignez-vous auprès du vendeur, ou signalez-le ci-dessous.
+verdict-counterfeit-title = Non authentique
+verdict-counterfeit-body = Cette étiquette n'a pas été délivrée par l'organisme de certification. C'est probablement une contrefaçon.
+verdict-counterfeit-action = Ne vous fiez pas à la marque sur cet emballage. Merci de signaler où vous l'avez trouvé.
+verdict-malformed-title = Code illisible
+verdict-malformed-body = Ce n'est pas un code d'étiquette complet. Le lien a peut-être été coupé, ou le code mal saisi.
+verdict-malformed-action = Scannez à nouveau le code QR, ou saisissez le code court imprimé dessous.
+
+## Pourquoi (la raison du verdict).
+reason-valid = Signature vérifiée, certificat valide.
+reason-expired = La période de certification est terminée.
+reason-certificate_revoked = Le certificat a été révoqué par l'agent de certification.
+reason-key_compromised = La clé qui a signé cette étiquette a été volée ; les étiquettes signées après le vol sont nulles.
+reason-brand_withdrawn = La marque a été retirée.
+reason-member_withdrawn = Le droit d'usage de la marque a été retiré au producteur.
+reason-member_suspended = Le droit d'usage de la marque du producteur est suspendu.
+reason-brand_suspended = La marque est suspendue.
+reason-bad_signature = La signature ne correspond pas : le code a été modifié ou inventé.
+reason-unknown_key = Le code est signé avec une clé que nous n'avons jamais utilisée.
+reason-unknown_certificate = Aucun certificat portant ce numéro n'a jamais été délivré.
+reason-item_out_of_range = Ce numéro d'article est hors du lot certifié.
+reason-key_mismatch = Le code ne correspond pas à son certificat.
+reason-brand_mismatch = Le code ne correspond pas à son certificat.
+reason-expiry_mismatch = Le code ne correspond pas à son certificat.
+reason-bad_length = Le code n'a pas la bonne longueur.
+reason-non_digit = Le code contient des caractères qui ne sont pas des chiffres.
+reason-group_overflow = Le code contient des nombres impossibles.
+reason-unknown_version = Le code est d'un type inconnu.
+
+## Détails du produit certifié.
+details-title = À propos de ce produit
+field-brand = Marque
+field-producer = Producteur
+field-region = Région
+field-province = Province
+field-product = Produit
+field-lot = Lot
+field-item = Article
+item-of = { $item } sur { $total }
+field-produced-on = Produit le
+field-expires-on = Valable jusqu'au
+field-certificate = Certificat
+field-first-scanned = Première vérification
+field-scans = Vérifications
+scans-count = { $count ->
+    [one] vérifiée une fois
+   *[other] vérifiée { $count } fois
+}
+first-scan-now = C'est la première fois que cette étiquette est vérifiée.
+badge-women-led = Coopérative dirigée par des femmes
+badge-youth-led = Coopérative de jeunes
+
+## Analyse des vérifications.
+warning-suspected-copy-title = Cette étiquette a peut-être été copiée
+warning-suspected-copy-body = Cette même étiquette a été vérifiée par de nombreuses personnes différentes ou de nombreuses fois aujourd'hui. Une étiquette authentique ne figure que sur un seul produit.
+
+## Le code court imprimé sous le code QR.
+humancode-title = Vérifier un code court
+humancode-help = Saisissez le code court imprimé sous le code QR, par exemple 0ABC-DEF1-2345-6789-XY.
+humancode-field = Code court
+humancode-submit = Vérifier
+humancode-note = Vous avez saisi le code court. Scanner le code QR donne une vérification plus forte : elle prouve aussi la signature de l'étiquette.
+humancode-typo = Ce code court contient une faute de frappe : un caractère a probablement été mal saisi. Vérifiez-le et saisissez-le à nouveau.
+humancode-length = Un code court compte 18 lettres et chiffres (tirets non compris). Merci de le vérifier.
+humancode-char = Le caractère « { $char } » ne peut pas figurer dans un code court.
+humancode-unknown = Aucune étiquette ne porte ce code court. Vérifiez le code, ou scannez le code QR.
+
+## Signaler un produit suspect.
+report-title = Signaler ce produit
+report-intro = Indiquez aux agents de certification où vous l'avez trouvé. N'indiquez pas de données personnelles.
+report-where = Où l'avez-vous acheté ?
+report-where-hint = Boutique, souk ou ville
+report-comment = Qu'avez-vous remarqué ?
+report-submit = Envoyer le signalement
+report-thanks = Merci. Votre signalement a été transmis aux agents de certification.
+report-rate-limited = Vous avez déjà envoyé plusieurs signalements. Merci de réessayer plus tard.
+report-invalid = Indiquez où vous avez acheté le produit (200 caractères au plus) et gardez le commentaire sous 1000 caractères.
+report-expired = Le formulaire a expiré. Merci de l'envoyer à nouveau.
+
+## Habillage et erreurs.
+footer-offline = Chacun peut vérifier une étiquette sans faire confiance à ce site, avec les clés publiées.
+footer-what = tasdiq certifie les produits des marques collectives du Maroc : huile d'argan, safran, dattes, tapis, poterie, zellige, argent et bien d'autres.
+error-not-found-title = Page introuvable
+error-not-found-body = Il n'y a rien à cette adresse.
+error-bad-request-title = Cette demande est illisible
+error-unavailable-title = Service indisponible
+error-unavailable-body = Le service est occupé ou en maintenance. Merci de réessayer dans un instant.
+back-home = Vérifier une autre étiquette
+
+## Les 12 régions.
+region-tanger-tetouan-al-hoceima = Tanger-Tétouan-Al Hoceïma
+region-oriental = Oriental
+region-fes-meknes = Fès-Meknès
+region-rabat-sale-kenitra = Rabat-Salé-Kénitra
+region-beni-mellal-khenifra = Béni Mellal-Khénifra
+region-casablanca-settat = Casablanca-Settat
+region-marrakech-safi = Marrakech-Safi
+region-draa-tafilalet = Drâa-Tafilalet
+region-souss-massa = Souss-Massa
+region-guelmim-oued-noun = Guelmim-Oued Noun
+region-laayoune-sakia-el-hamra = Laâyoune-Sakia El Hamra
+region-dakhla-oued-ed-dahab = Dakhla-Oued Ed-Dahab

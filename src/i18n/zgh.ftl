@@ -1,0 +1,124 @@
+# tasdiq — Standard Moroccan Tamazight messages (IRCAM, Neo-Tifinagh). One file per language: ar.ftl, fr.ftl, en.ftl, zgh.ftl.
+# Keep the keys identical in every file; a test checks that they match.
+# Working translation: have it reviewed by a Tamazight speaker before public use.
+
+lang-name = ⵜⴰⵎⴰⵣⵉⵖⵜ
+site-name = ⵜⴰⵚⴷⵉⵇ
+site-tagline = ⵉⴼⴰⵔⵉⵙⵏ ⵉⵜⵜⵓⵙⵙⵉⴷⵜⵏ ⵏ ⵜⵎⴰⵜⴰⵔⵉⵏ ⵏ ⵜⵄⴰⵡⵏⵉⵢⵉⵏ ⴳ ⵍⵎⵖⵔⵉⴱ
+page-title = ⵉⵙ ⴰⴼⴰⵔⵉⵙ ⴰⴷ ⵉⴳⴰ ⴰⵏⵚⵍⵉ?
+switch-language = ⵜⵓⵜⵍⴰⵢⵜ
+
+## Verdicts: a title, what it means, and what to do.
+verdict-authentic-title = ⴰⵏⵚⵍⵉ
+verdict-authentic-body = ⵜⴰⴱⵟⴰⵇⵜ ⴰⴷ ⵜⴼⴽⴰ ⵜⵜ ⵜⵎⵙⵙⵓⵔⵜ ⵏ ⵓⵙⵙⵉⴷⵜ ⵉ ⵓⴼⴰⵔⵉⵙ ⴰⴷ. ⵜⴰⵎⴰⵜⴰⵔⵜ ⴷ ⵓⵎⴼⴰⵔⵙ ⵏⵏⵙ ⵓⵔ ⵖⵓⵔⵙⵏ ⴽⵔⴰ ⵏ ⵜⵎⵓⴽⵔⵉⵙⵜ.
+verdict-authentic-action = ⵥⵕ ⵉⵙ ⴰⴼⴰⵔⵉⵙ, ⵜⴰⵔⴱⴰⵄⵜ ⴷ ⵓⵎⴼⴰⵔⵙ ⵍⵍⵉ ⵉⵍⵍⴰⵏ ⴷⴷⴰⵡ ⴷ ⵡⵉⵏ ⵓⴼⴰⵔⵉⵙ ⵍⵍⵉ ⵉⵍⵍⴰⵏ ⴳ ⵓⴼⵓⵙ ⵏⵏⴽ.
+verdict-expired-title = ⵉⴼⵓⴽⴽⴰ ⵓⵙⴰⴽⵓⴷ
+verdict-expired-body = ⵜⴰⴱⵟⴰⵇⵜ ⴰⴷ ⵜⴳⴰ ⵜⴰⵏⵚⵍⵉⵜ, ⵎⴰⵛ ⴰⵙⵙⵉⴷⵜ ⵏ ⵓⴼⴰⵔⵉⵙ ⵉⴼⵓⴽⴽⴰ ⴳ { $date }.
+verdict-expired-action = ⵓⵔ ⵜⵜⴽⴰⵍ ⵅⴼ ⵜⴱⵟⴰⵇⵜ ⴰⴷ ⵉ ⵓⴼⴰⵔⵉⵙ ⵍⵍⵉ ⵉⵜⵜⵓⵣⵏⵣⴰⵏ ⴰⵙⵙ ⴰ. ⵙⵓⵜⵔ ⵉ ⵓⵎⵏⵣⴰⵢ ⵜⴰⵔⴱⴰⵄⵜ ⵍⵍⵉ ⵉⵜⵜⵓⵙⵙⵉⴷⵜⵏ ⵖⵉⵍⴰ.
+verdict-revoked-title = ⵜⴰⵛⵀⴰⴷⵜ ⵜⵜⵓⴽⴽⵙ
+verdict-revoked-body = ⵜⴰⴱⵟⴰⵇⵜ ⴰⴷ ⵜⴳⴰ ⵜⴰⵏⵚⵍⵉⵜ, ⵎⴰⵛ ⵜⴰⵛⵀⴰⴷⵜ ⵏⵏⵙ ⵜⵜⵓⴽⴽⵙ.
+verdict-revoked-action = ⵓⵔ ⵜⵙⵙⴰⵖ ⴰⴼⴰⵔⵉⵙ ⴰⴷ ⵅⴼ ⵎⴰⵙ ⵉⵜⵜⵓⵙⵙⵉⴷⵜ. ⵎⴽ ⵜⵙⵖⵉⴷ ⵜ ⵢⴰⴷ, ⵃⴹⵓ ⵍⵡⵚⵍ ⵜⵙⵙⵉⵡⵍⴷ ⵅⴼⵙ ⴷⴷⴰⵡ.
+verdict-suspended-title = ⵉⵜⵜⵓⵃⴱⴰⵙ
+verdict-suspended-body = ⵜⴰⴱⵟⴰⵇⵜ ⴰⴷ ⵜⴳⴰ ⵜⴰⵏⵚⵍⵉⵜ, ⵎⴰⵛ ⴰⵣⵔⴼ ⵏ ⵓⵙⵎⵔⵙ ⵏ ⵜⵎⴰⵜⴰⵔⵜ ⵉⵜⵜⵓⵃⴱⴰⵙ ⵖⵉⵍⴰ.
+verdict-suspended-action = ⴰⴼⴰⵔⵉⵙ ⵓⵔ ⵉⵜⵜⵓⵙⵙⵉⴷⵜ ⴰⵔ ⴷ ⵉⴼⵓⴽⴽ ⵓⵃⴱⴰⵙ. ⵙⵇⵙⴰ ⴰⵎⵏⵣⴰⵢ, ⵏⵖ ⵙⵙⵉⵡⵍ ⵅⴼⵙ ⴷⴷⴰⵡ.
+verdict-counterfeit-title = ⵓⵔ ⵉⴳⵉ ⴰⵏⵚⵍⵉ
+verdict-counterfeit-body = ⵜⴰⴱⵟⴰⵇⵜ ⴰⴷ ⵓⵔ ⵜⵜ ⵜⴼⴽⵉ ⵜⵎⵙⵙⵓⵔⵜ ⵏ ⵓⵙⵙⵉⴷⵜ. ⵜⵣⵎⵔ ⴰⴷ ⵜⴳ ⵜⴰⵎⵣⵣⵓⵔⵜ.
+verdict-counterfeit-action = ⵓⵔ ⵜⵜⴰⵎⵏ ⵜⴰⵎⴰⵜⴰⵔⵜ ⵍⵍⵉ ⵉⵍⵍⴰⵏ ⵅⴼ ⵓⴼⴰⵔⵉⵙ ⴰⴷ. ⵜⵜⵅⵉⵍⴽ, ⵉⵏⵉ ⴰⵖ ⵎⴰⵏⵉ ⴳ ⵜ ⵜⵓⴼⵉⴷ.
+verdict-malformed-title = ⵜⴰⵏⴳⴰⵍⵜ ⵓⵔ ⵉⵜⵜⵢⴰⵖⵔⴰⵏ
+verdict-malformed-body = ⵜⴰⵏⴳⴰⵍⵜ ⴰⴷ ⵓⵔ ⵜⴽⵎⵎⵉⵍ. ⵉⵣⵎⵔ ⵉⵙ ⵉⵜⵜⵓⴱⴱⵉ ⵓⵣⴷⴰⵢ, ⵏⵖ ⵜⵜⵓⵢⴰⵔⵓ ⵜⵏⴳⴰⵍⵜ ⵙ ⵜⵣⴳⵍⵜ.
+verdict-malformed-action = ⵖⵔ ⵜⴰⵏⴳⴰⵍⵜ ⴽⵢⵓⴰⵔ ⴷⴰⵖ, ⵏⵖ ⴰⵔⵓ ⵜⴰⵏⴳⴰⵍⵜ ⵜⴰⴳⵣⵣⴰⵍⵜ ⵍⵍⵉ ⵉⵜⵜⵓⵢⴰⵔⵓⵏ ⴷⴷⴰⵡⵙ.
+
+## Why (the verdict's reason).
+reason-valid = ⴰⵣⵎⵓⵍ ⵉⵜⵜⵓⵙⵙⵉⴷⵜ, ⵜⴰⵛⵀⴰⴷⵜ ⵜⵙⵡⵓⵔⵉ.
+reason-expired = ⵉⴼⵓⴽⴽⴰ ⵓⵙⴰⴽⵓⴷ ⵏ ⵓⵙⵙⵉⴷⵜ.
+reason-certificate_revoked = ⵉⴽⴽⵙ ⵜⴰⵛⵀⴰⴷⵜ ⵓⵎⵙⵙⵉⴷⵜ.
+reason-key_compromised = ⵜⴰⵙⴰⵔⵓⵜ ⵍⵍⵉ ⵉⵣⵎⵍⵏ ⵜⴰⴱⵟⴰⵇⵜ ⴰⴷ ⵜⵜⵓⴽⵔ; ⵜⵉⴱⵟⴰⵇⵉⵏ ⵍⵍⵉ ⵉⵜⵜⵓⵣⵎⵍⵏ ⴷⴼⴼⵉⵔ ⵜⵓⴽⵔⴹⴰ ⵓⵔ ⵖⵓⵔⵙⵏⵜ ⴽⵔⴰ ⵏ ⵡⴰⵣⴰⵍ.
+reason-brand_withdrawn = ⵜⴰⵎⴰⵜⴰⵔⵜ ⵜⵜⵓⴽⴽⵙ.
+reason-member_withdrawn = ⴰⵣⵔⴼ ⵏ ⵓⵎⴼⴰⵔⵙ ⴳ ⵓⵙⵎⵔⵙ ⵏ ⵜⵎⴰⵜⴰⵔⵜ ⵉⵜⵜⵓⴽⴽⵙ.
+reason-member_suspended = ⴰⵣⵔⴼ ⵏ ⵓⵎⴼⴰⵔⵙ ⴳ ⵓⵙⵎⵔⵙ ⵏ ⵜⵎⴰⵜⴰⵔⵜ ⵉⵜⵜⵓⵃⴱⴰⵙ.
+reason-brand_suspended = ⵜⴰⵎⴰⵜⴰⵔⵜ ⵜⵜⵓⵃⴱⴰⵙ.
+reason-bad_signature = ⴰⵣⵎⵓⵍ ⵓⵔ ⵉⵖⵓⴷⵉ: ⵜⴰⵏⴳⴰⵍⵜ ⵜⵜⵓⵙⵏⴼⵍ ⵏⵖ ⵜⵜⵓⵙⴽⴰⵔ ⵙ ⵜⵃⵉⵍⵜ.
+reason-unknown_key = ⵜⴰⵏⴳⴰⵍⵜ ⵜⵜⵓⵣⵎⵍ ⵙ ⵜⵙⴰⵔⵓⵜ ⵍⵍⵉ ⵓⵔ ⵊⵊⵓ ⵏⵙⵎⵔⵙ.
+reason-unknown_certificate = ⵓⵔ ⵊⵊⵓ ⵜⵜⵓⴼⴽⴰ ⴽⵔⴰ ⵏ ⵜⵛⵀⴰⴷⵜ ⵙ ⵓⵟⵟⵓⵏ ⴰⴷ.
+reason-item_out_of_range = ⵓⵟⵟⵓⵏ ⴰⴷ ⵉⵍⵍⴰ ⴱⵕⵕⴰ ⵏ ⵜⵔⴱⴰⵄⵜ ⵉⵜⵜⵓⵙⵙⵉⴷⵜⵏ.
+reason-key_mismatch = ⵜⴰⵏⴳⴰⵍⵜ ⵓⵔ ⵜⴳⵉ ⵜⵉⵏ ⵜⵛⵀⴰⴷⵜ ⵏⵏⵙ.
+reason-brand_mismatch = ⵜⴰⵏⴳⴰⵍⵜ ⵓⵔ ⵜⴳⵉ ⵜⵉⵏ ⵜⵛⵀⴰⴷⵜ ⵏⵏⵙ.
+reason-expiry_mismatch = ⵜⴰⵏⴳⴰⵍⵜ ⵓⵔ ⵜⴳⵉ ⵜⵉⵏ ⵜⵛⵀⴰⴷⵜ ⵏⵏⵙ.
+reason-bad_length = ⵜⵉⵖⵣⵉ ⵏ ⵜⵏⴳⴰⵍⵜ ⵓⵔ ⵜⵖⵓⴷⵉ.
+reason-non_digit = ⵜⴰⵏⴳⴰⵍⵜ ⴳⵉⵙ ⵉⵙⴽⴽⵉⵍⵏ ⵓⵔ ⵉⴳⵉⵏ ⵉⵎⴹⴰⵏⵏ.
+reason-group_overflow = ⵜⴰⵏⴳⴰⵍⵜ ⴳⵉⵙ ⵉⵎⴹⴰⵏⵏ ⵓⵔ ⵉⵣⵎⵉⵔⵏ ⴰⴷ ⵉⵍⵉⵏ.
+reason-unknown_version = ⵜⴰⵏⴳⴰⵍⵜ ⴰⴷ ⵜⴳⴰ ⵙⴳ ⵢⴰⵏ ⵓⵏⴰⵡ ⵓⵔ ⵏⵙⵙⵏ.
+
+## Details of the certified product.
+details-title = ⵅⴼ ⵓⴼⴰⵔⵉⵙ ⴰⴷ
+field-brand = ⵜⴰⵎⴰⵜⴰⵔⵜ
+field-producer = ⴰⵎⴼⴰⵔⵙ
+field-region = ⵜⴰⵙⴳⴰ
+field-province = ⵜⴰⵙⵎⵉⵔⵜ
+field-product = ⴰⴼⴰⵔⵉⵙ
+field-lot = ⵜⴰⵔⴱⴰⵄⵜ
+field-item = ⵓⵟⵟⵓⵏ
+item-of = { $item } ⵙⴳ { $total }
+field-produced-on = ⵉⵜⵜⵓⴼⴰⵔⵙ ⴳ
+field-expires-on = ⵜⴰⴳⴳⵓⵔⴰ ⵏ ⵓⵙⵙⵉⴷⵜ
+field-certificate = ⵜⴰⵛⵀⴰⴷⵜ
+field-first-scanned = ⴰⵙⵙⵉⴷⵜ ⴰⵎⵣⵡⴰⵔⵓ
+field-scans = ⵜⵉⴽⴽⴰⵍ ⵏ ⵓⵙⵙⵉⴷⵜ
+scans-count = { $count ->
+    [one] ⵢⴰⵜ ⵜⵉⴽⴽⴰⵍⵜ
+   *[other] { $count } ⵏ ⵜⵉⴽⴽⴰⵍ
+}
+first-scan-now = ⵜⴰⴷ ⴷ ⵜⵉⴽⴽⴰⵍⵜ ⵜⴰⵎⵣⵡⴰⵔⵓⵜ ⵍⵍⵉ ⴳ ⵏⵙⵙⵉⴷⵜ ⵜⴰⴱⵟⴰⵇⵜ ⴰⴷ.
+badge-women-led = ⵜⴰⵄⴰⵡⵏⵉⵜ ⵏ ⵜⵎⵖⴰⵔⵉⵏ
+badge-youth-led = ⵜⴰⵄⴰⵡⵏⵉⵜ ⵏ ⵉⵄⵔⵔⵉⵎⵏ
+
+## Scan intelligence.
+warning-suspected-copy-title = ⵜⴰⴱⵟⴰⵇⵜ ⴰⴷ ⵜⵣⵎⵔ ⴰⴷ ⵜⵜⵓⵙⵏⵖⵍ
+warning-suspected-copy-body = ⵜⴰⴱⵟⴰⵇⵜ ⴰⴷ ⵙⵙⵉⴷⵜⵏ ⵜⵜ ⵎⵏⵏⴰⵡ ⵏ ⵎⵉⴷⴷⵏ ⵉⵎⵣⴰⵔⴰⵢⵏ, ⵏⵖ ⵎⵏⵏⴰⵡ ⵏ ⵜⵉⴽⴽⴰⵍ ⴰⵙⵙ ⴰ. ⵜⴰⴱⵟⴰⵇⵜ ⵜⴰⵏⵚⵍⵉⵜ ⵜⵍⵍⴰ ⵅⴼ ⵢⴰⵏ ⵓⴼⴰⵔⵉⵙ ⵖⴰⵙ.
+
+## The short code printed under the QR code.
+humancode-title = ⵙⵙⵉⴷⵜ ⵜⴰⵏⴳⴰⵍⵜ ⵜⴰⴳⵣⵣⴰⵍⵜ
+humancode-help = ⴰⵔⵓ ⵜⴰⵏⴳⴰⵍⵜ ⵜⴰⴳⵣⵣⴰⵍⵜ ⵍⵍⵉ ⵉⵜⵜⵓⵢⴰⵔⵓⵏ ⴷⴷⴰⵡ ⵏ ⵜⵏⴳⴰⵍⵜ ⴽⵢⵓⴰⵔ, ⵙ ⵓⵎⴷⵢⴰ 0ABC-DEF1-2345-6789-XY.
+humancode-field = ⵜⴰⵏⴳⴰⵍⵜ ⵜⴰⴳⵣⵣⴰⵍⵜ
+humancode-submit = ⵙⵙⵉⴷⵜ
+humancode-note = ⵜⵓⵔⵉⴷ ⵜⴰⵏⴳⴰⵍⵜ ⵜⴰⴳⵣⵣⴰⵍⵜ. ⵎⴽ ⵜⵖⵔⵉⴷ ⵜⴰⵏⴳⴰⵍⵜ ⴽⵢⵓⴰⵔ, ⴰⵙⵙⵉⴷⵜ ⵉⴷⵓⵙ ⵓⴳⴳⴰⵔ: ⵉⵙⵙⵉⴷⵜ ⴰⵡⴷ ⴰⵣⵎⵓⵍ ⵏ ⵜⴱⵟⴰⵇⵜ.
+humancode-typo = ⵜⴰⵏⴳⴰⵍⵜ ⴰⴷ ⵜⴰⴳⵣⵣⴰⵍⵜ ⴳⵉⵙ ⵢⴰⵜ ⵜⵣⴳⵍⵜ ⵏ ⵜⵉⵔⵔⴰ: ⵉⵣⵎⵔ ⵉⵙ ⵢⴰⵏ ⵓⵙⴽⴽⵉⵍ ⵉⵜⵜⵓⵢⴰⵔⵓ ⵙ ⵜⵣⴳⵍⵜ. ⵙⵙⵉⴷⵜ ⵜⵜ, ⵜⴰⵔⵓⴷ ⵜⵜ ⴷⴰⵖ.
+humancode-length = ⵜⴰⵏⴳⴰⵍⵜ ⵜⴰⴳⵣⵣⴰⵍⵜ ⴳⵉⵙ 18 ⵏ ⵉⵙⴽⴽⵉⵍⵏ ⴷ ⵉⵎⴹⴰⵏⵏ (ⴱⵍⴰ «-»). ⵙⵙⵉⴷⵜ ⵜⵜ.
+humancode-char = ⴰⵙⴽⴽⵉⵍ «{ $char }» ⵓⵔ ⵉⵣⵎⵉⵔ ⴰⴷ ⵉⵍⵉ ⴳ ⵜⵏⴳⴰⵍⵜ ⵜⴰⴳⵣⵣⴰⵍⵜ.
+humancode-unknown = ⵓⵔ ⵜⵍⵍⵉ ⴽⵔⴰ ⵏ ⵜⴱⵟⴰⵇⵜ ⵙ ⵜⵏⴳⴰⵍⵜ ⴰⴷ ⵜⴰⴳⵣⵣⴰⵍⵜ. ⵙⵙⵉⴷⵜ ⵜⴰⵏⴳⴰⵍⵜ, ⵏⵖ ⵖⵔ ⵜⴰⵏⴳⴰⵍⵜ ⴽⵢⵓⴰⵔ.
+
+## Reporting a suspicious product.
+report-title = ⵙⵙⵉⵡⵍ ⵅⴼ ⵓⴼⴰⵔⵉⵙ ⴰⴷ
+report-intro = ⵉⵏⵉ ⵉ ⵉⵎⵙⵙⵉⴷⵜⵏ ⵎⴰⵏⵉ ⴳ ⵜ ⵜⵓⴼⵉⴷ. ⵓⵔ ⵜⵜⴰⵔⵓ ⵉⵙⴰⵍⵏ ⵅⴼ ⵉⵎⴰⵏ ⵏⵏⴽ.
+report-where = ⵎⴰⵏⵉ ⴳ ⵜ ⵜⵙⵖⵉⴷ?
+report-where-hint = ⵜⴰⵃⴰⵏⵓⵜ, ⴰⵙⵓⵇ ⵏⵖ ⵜⴰⵖⵔⵎⵜ
+report-comment = ⵎⴰⴷ ⵜⵥⵕⵉⴷ?
+report-submit = ⴰⵣⵏ ⴰⵏⵖⵎⵉⵙ
+report-thanks = ⵜⴰⵏⵎⵎⵉⵔⵜ. ⴰⵏⵖⵎⵉⵙ ⵏⵏⴽ ⵢⵓⵡⴰⵣⵏ ⵉ ⵉⵎⵙⵙⵉⴷⵜⵏ.
+report-rate-limited = ⵜⵓⵣⵏⴷ ⵢⴰⴷ ⵎⵏⵏⴰⵡ ⵏ ⵉⵏⵖⵎⵉⵙⵏ. ⵔⵎ ⴷⴰⵖ ⴷⴼⴼⵉⵔ.
+report-invalid = ⵉⵏⵉ ⵎⴰⵏⵉ ⴳ ⵜⵙⵖⵉⴷ ⴰⴼⴰⵔⵉⵙ (ⴰⵔ 200 ⵏ ⵉⵙⴽⴽⵉⵍⵏ), ⵜⴳⴷ ⵎⴰ ⵜⵥⵕⵉⴷ ⴷⴷⴰⵡ 1000 ⵏ ⵉⵙⴽⴽⵉⵍⵏ.
+report-expired = ⵜⴼⵓⴽⴽⴰ ⵜⵉⵣⵉ ⵏ ⵜⵍⵖⴰ. ⴰⵣⵏ ⵜⵜ ⴷⴰⵖ.
+
+## Page furniture and errors.
+footer-offline = ⴽⵓ ⵢⴰⵏ ⵉⵣⵎⵔ ⴰⴷ ⵉⵙⵙⵉⴷⵜ ⵜⴰⴱⵟⴰⵇⵜ ⵙ ⵜⵙⵓⵔⴰ ⵉⵜⵜⵓⵙⵙⵓⴼⵖⵏ, ⴱⵍⴰ ⴰⴷ ⵢⴰⵎⵏ ⵜⴰⵏⴰⴼⵓⵜ ⴰⴷ.
+footer-what = ⵜⴰⵚⴷⵉⵇ ⵜⴳⴰ ⵜⴰⵏⴰⴼⵓⵜ ⵏ ⵓⵙⵙⵉⴷⵜ ⵏ ⵉⴼⴰⵔⵉⵙⵏ ⵏ ⵜⵎⴰⵜⴰⵔⵉⵏ ⵏ ⵜⵄⴰⵡⵏⵉⵢⵉⵏ ⴳ ⵍⵎⵖⵔⵉⴱ: ⵣⵣⵉⵜ ⵏ ⵡⴰⵔⴳⴰⵏ, ⵣⵣⴰⵄⴼⵔⴰⵏ, ⵜⵉⵢⵏⵉ, ⵜⵉⵣⵔⴱⵉⵢⵉⵏ, ⵜⴰⵍⴰⵅⵜ, ⵣⵣⵍⵉⵊ, ⵏⵏⵓⵇⵔⵜ ⴷ ⵡⴰⵢⵢⴰⴹ.
+error-not-found-title = ⵓⵔ ⵏⵓⴼⵉ ⵜⴰⵙⵏⴰ
+error-not-found-body = ⵓⵔ ⵉⵍⵍⵉ ⵡⴰⵍⵓ ⴳ ⵓⵏⵙⴰ ⴰⴷ.
+error-bad-request-title = ⵓⵔ ⵏⵣⵎⵉⵔ ⴰⴷ ⵏⵖⵔ ⴰⵙⵓⵜⵔ ⴰⴷ
+error-unavailable-title = ⵜⴰⵏⴰⴼⵓⵜ ⵓⵔ ⵜⵍⵍⵉ ⵖⵉⵍⴰ
+error-unavailable-body = ⵜⴰⵏⴰⴼⵓⵜ ⵜⵄⵎⵎⵔ ⵏⵖ ⵜⵃⴱⵙ ⵉ ⵢⴰⵜ ⵜⵉⵣⵉ. ⵔⵎ ⴷⴰⵖ ⴷⴼⴼⵉⵔ ⵉⵎⵉⴽ.
+back-home = ⵙⵙⵉⴷⵜ ⵢⴰⵜ ⵜⴱⵟⴰⵇⵜ ⵢⴰⴹⵏ
+
+## The 12 regions.
+region-tanger-tetouan-al-hoceima = ⵟⴰⵏⵊⴰ ⵜⵉⵟⵟⴰⵡⵉⵏ ⵍⵃⵓⵙⵉⵎⴰ
+region-oriental = ⵜⴰⴳⵎⵎⵓⴹⵜ
+region-fes-meknes = ⴼⴰⵙ ⵎⴽⵏⴰⵙ
+region-rabat-sale-kenitra = ⵔⴱⴰⵟ ⵙⵍⴰ ⵇⵏⵉⵟⵔⴰ
+region-beni-mellal-khenifra = ⴰⵢⵜ ⵎⵍⵍⴰⵍ ⵅⵏⵉⴼⵔⴰ
+region-casablanca-settat = ⴰⵏⴼⴰ ⵙⵟⵟⴰⵜ
+region-marrakech-safi = ⵎⵕⵕⴰⴽⵛ ⴰⵙⴼⵉ
+region-draa-tafilalet = ⴷⵔⵄⴰ ⵜⴰⴼⵉⵍⴰⵍⵜ
+region-souss-massa = ⵙⵓⵙ ⵎⴰⵙⵙⴰ
+region-guelmim-oued-noun = ⴳⵍⵎⵉⵎ ⵡⴰⴷ ⵏⵓⵏ
+region-laayoune-sakia-el-hamra = ⵍⵄⵢⵓⵏ ⵙⴰⴳⵉⵢⵢⴰ ⵍⵃⵎⵔⴰ
+region-dakhla-oued-ed-dahab = ⴷⴷⴰⵅⵍⴰ ⵡⴰⴷ ⴷⴷⴰⵀⴰⴱ
