@@ -132,6 +132,14 @@ pub struct Config {
     )]
     pub scan_flush_ms: u64,
 
+    /// Requests per second each API key may make, sustained (token bucket, shared by nodes).
+    #[arg(long, env = "TASDIQ_API_RATE", default_value_t = 20, global = true)]
+    pub api_rate: u32,
+
+    /// Requests an API key may make at once before the sustained rate applies.
+    #[arg(long, env = "TASDIQ_API_BURST", default_value_t = 40, global = true)]
+    pub api_burst: u32,
+
     /// Trust `X-Forwarded-For` for the client address (set when behind a reverse proxy).
     #[arg(
         long,

@@ -8,6 +8,7 @@ mod m20261129_000001_registry;
 mod m20261129_000002_scans_and_cache;
 mod m20261129_000003_idempotency;
 mod m20261129_000004_reports;
+mod m20261129_000005_rate_limits;
 
 /// Every migration, in the order it is applied.
 pub struct Migrator;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000002_scans_and_cache::Migration),
             Box::new(m20261129_000003_idempotency::Migration),
             Box::new(m20261129_000004_reports::Migration),
+            Box::new(m20261129_000005_rate_limits::Migration),
         ]
     }
 }

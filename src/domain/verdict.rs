@@ -131,7 +131,12 @@ pub fn decide(
     if h.item == 0 || h.item > cert.quantity {
         return d(Status::Counterfeit, "item_out_of_range");
     }
-    if !key.trusts_issuance_at(cert.issued_at) {
+    decide_lot(cert, Some(key), today)
+}
+
+/// The verdict every genuine label of a certificate gets: the registry's side of [`decide`].
+pub fn decide_lot(cert: &CertFacts, key: Option<&KeyEntry>, today: NaiveDate) -> Decision {
+    if key.is_none_or(|k| !k.trusts_issuance_at(cert.issued_at)) {
         return d(Status::Revoked, "key_compromised");
     }
     if cert.status == CertificateStatus::Revoked {

@@ -44,6 +44,19 @@ pub async fn caller(parts: &mut Parts, state: &AppState) -> Result<Option<Princi
             let key = store::api_keys::authenticate(&state.db, token)
                 .await?
                 .ok_or_else(|| ApiError::unauthorized("this API key is unknown or revoked"))?;
+            let limit = store::rate_limits::Limit {
+                per_second: state.config.api_rate,
+                burst: state.config.api_burst,
+            };
+            let now_ms = chrono::Utc::now().timestamp_millis();
+            if let Some(wait_ms) =
+                store::rate_limits::take(&state.db, &format!("apikey:{}", key.id), limit, now_ms)
+                    .await?
+            {
+                return Err(ApiError::too_many(
+                    u64::try_from(wait_ms).unwrap_or(1).div_ceil(1000),
+                ));
+            }
             Some(Principal {
                 actor: format!("apikey:{}:{}", key.id, key.name),
                 role: key.role,

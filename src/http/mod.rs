@@ -27,6 +27,7 @@ pub mod officer_api;
 pub mod ops;
 pub mod pages;
 pub mod public;
+pub mod retail;
 pub mod session;
 
 use error::ApiError;
@@ -39,6 +40,7 @@ pub fn router(state: AppState) -> Router {
         .merge(ops::router())
         .merge(public::router())
         .merge(officer_api::router())
+        .merge(retail::router())
         .merge(pages::consumer::router())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

@@ -12,6 +12,7 @@ pub mod idempotency;
 pub mod memberships;
 pub mod officers;
 pub mod producers;
+pub mod rate_limits;
 pub mod registry;
 pub mod reports;
 pub mod scans;

@@ -260,6 +260,66 @@ pub async fn totals(
     Ok(out)
 }
 
+/// How a lot's labels have been checked.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct LotChecks {
+    /// Labels checked at least once.
+    pub labels_checked: u64,
+    /// Checks of all its labels, consumers and retailers together.
+    pub scans: u64,
+    /// Checks made by retailers' batch verification.
+    pub retailer_checks: u64,
+    /// Labels past the copy thresholds.
+    pub suspected_copies: u64,
+}
+
+/// Totals over a lot's labels.
+pub async fn lot_checks(
+    db: &impl ConnectionTrait,
+    certificate: crate::domain::values::CertificateNumber,
+    copy_clients: u32,
+    copy_day_scans: u32,
+) -> Result<LotChecks, StoreError> {
+    let Some(number) = certificate.to_db() else {
+        return Ok(LotChecks::default());
+    };
+    let q = Query::select()
+        .columns(
+            [
+                "scans",
+                "retailer_checks",
+                "distinct_clients",
+                "day",
+                "day_scans",
+            ]
+            .map(t),
+        )
+        .from(t("label_scans"))
+        .and_where(Expr::col(t("certificate")).eq(number))
+        .to_owned();
+    let today = chrono::Utc::now().date_naive();
+    let mut c = LotChecks::default();
+    for row in db.query_all(&q).await? {
+        let scans: i64 = row.try_get("", "scans")?;
+        let retailer: i64 = row.try_get("", "retailer_checks")?;
+        let clients: i32 = row.try_get("", "distinct_clients")?;
+        let day: NaiveDate = row.try_get("", "day")?;
+        let day_scans: i32 = row.try_get("", "day_scans")?;
+        c.labels_checked += 1;
+        c.scans += u64::try_from(scans).unwrap_or(0);
+        c.retailer_checks += u64::try_from(retailer).unwrap_or(0);
+        let today_scans = if day == today {
+            u32::try_from(day_scans).unwrap_or(0)
+        } else {
+            0
+        };
+        if u32::try_from(clients).unwrap_or(0) >= copy_clients || today_scans >= copy_day_scans {
+            c.suspected_copies += 1;
+        }
+    }
+    Ok(c)
+}
+
 /// The salts of `days`, creating any that do not exist yet. Every node reads the same salt for
 /// a day, so a client scanning through two nodes counts once.
 pub async fn salts(

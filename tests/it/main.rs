@@ -3,6 +3,7 @@
 
 mod support;
 
+mod browser;
 mod cli;
 mod credential;
 mod labels;
@@ -11,5 +12,6 @@ mod officer;
 mod pages;
 mod process;
 mod registry;
+mod retail;
 mod vectors;
 mod verify;

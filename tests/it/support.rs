@@ -56,6 +56,9 @@ impl TestDb {
         config.seeds_dir = repo().join("seeds");
         config.admin_password = Some("correct horse battery staple".into());
         config.db_pool = 4;
+        // Tests fire requests faster than any retailer; the rate-limit test sets its own.
+        config.api_rate = 1000;
+        config.api_burst = 1000;
         TestDb {
             config,
             _dir: dir,
@@ -220,12 +223,14 @@ impl TestApp {
         recs
     }
 
-    /// The first demo certificate that is not revoked.
+    /// The largest demo certificate that is not revoked (the argan lot of 500), so that tests
+    /// always get the same one.
     pub async fn authentic_certificate(&self) -> tasdiq::store::certificates::CertRecord {
         self.demo_certificates()
             .await
             .into_iter()
-            .find(|r| r.facts.status == tasdiq::domain::values::CertificateStatus::Issued)
+            .filter(|r| r.facts.status == tasdiq::domain::values::CertificateStatus::Issued)
+            .max_by_key(|r| r.facts.quantity)
             .expect("a demo certificate")
     }
 
