@@ -11,7 +11,7 @@ use super::keys::KeyEntry;
 use super::values::{CertificateStatus, KeyStatus, Standing, date_from_label_days};
 
 /// The outcome a consumer sees.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Authentic,

@@ -9,7 +9,7 @@ use crate::domain::values::FieldError;
 use crate::store::StoreError;
 
 /// One field that was refused, as listed in a 422 body.
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct InvalidField {
     pub field: String,
     pub message: String,
@@ -26,17 +26,23 @@ pub struct ApiError {
     pub retry_after: Option<u64>,
 }
 
-#[derive(Serialize)]
-struct Problem<'a> {
+/// An RFC 9457 problem document, as every error answer carries it.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Problem {
+    /// Always `about:blank`: the status code says what kind of problem it is.
     #[serde(rename = "type")]
-    kind: &'static str,
-    title: &'a str,
-    status: u16,
-    detail: &'a str,
+    pub kind: &'static str,
+    /// The status code's reason phrase.
+    pub title: String,
+    pub status: u16,
+    /// What went wrong, in words a person can act on.
+    pub detail: String,
+    /// For refusals by a rule (409), the rule's machine word.
     #[serde(skip_serializing_if = "Option::is_none")]
-    reason: Option<&'static str>,
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    errors: &'a [InvalidField],
+    pub reason: Option<&'static str>,
+    /// For invalid input (422), every field that was refused.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<InvalidField>,
 }
 
 impl ApiError {
@@ -156,11 +162,11 @@ impl IntoResponse for ApiError {
         let title = self.status.canonical_reason().unwrap_or("Error");
         let body = Problem {
             kind: "about:blank",
-            title,
+            title: title.to_owned(),
             status: self.status.as_u16(),
-            detail: &self.detail,
+            detail: self.detail,
             reason: self.reason,
-            errors: &self.errors,
+            errors: self.errors,
         };
         let json = serde_json::to_vec(&body).unwrap_or_default();
         let mut res = (self.status, json).into_response();

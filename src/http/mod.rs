@@ -24,6 +24,7 @@ pub mod csrf;
 pub mod error;
 pub mod extract;
 pub mod officer_api;
+pub mod openapi;
 pub mod ops;
 pub mod pages;
 pub mod public;
@@ -36,11 +37,12 @@ use error::ApiError;
 pub fn router(state: AppState) -> Router {
     let timeout = state.config.request_timeout();
     let body_limit = state.config.body_limit;
+    let (api, doc) = api();
+    let doc = std::sync::Arc::new(doc);
     Router::new()
+        .merge(api)
+        .merge(openapi::router(doc))
         .merge(ops::router())
-        .merge(public::router())
-        .merge(officer_api::router())
-        .merge(retail::router())
         .merge(pages::consumer::router())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
@@ -84,6 +86,16 @@ pub fn router(state: AppState) -> Router {
                 .layer(RequestBodyLimitLayer::new(body_limit)),
         )
         .with_state(state)
+}
+
+/// The `/api/v1` routes and the OpenAPI document generated from them.
+pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    use utoipa::OpenApi;
+    utoipa_axum::router::OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .merge(public::router())
+        .merge(officer_api::router())
+        .merge(retail::router())
+        .split_for_parts()
 }
 
 async fn timed_out(err: BoxError) -> Response {

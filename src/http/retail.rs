@@ -1,13 +1,13 @@
 //! The retailers' API: batch verification of a delivery, and the lot behind a certificate.
 
-use axum::Router;
 use axum::extract::State;
-use axum::routing::{get, post};
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::auth::Retailer;
-use super::error::ApiError;
+use super::error::{ApiError, Problem};
 use super::extract::{Json, Path};
 use super::officer_api::certificates::certificate_number;
 use crate::domain::verdict::{self, Status};
@@ -19,26 +19,42 @@ use crate::verify::{self, Source, Verdict};
 /// The most codes one batch may carry.
 pub const MAX_BATCH: usize = 1000;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/verify", post(verify_batch))
-        .route("/api/v1/lots/{number}", get(lot))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(verify_batch))
+        .routes(routes!(lot))
 }
 
 /// Body of `POST /api/v1/verify`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BatchRequest {
-    /// Label codes or label URLs, at most 1,000.
+    /// Label codes or label URLs, 1 to 1,000.
+    #[schema(min_items = 1, max_items = 1000)]
     pub codes: Vec<String>,
 }
 
 /// Answer of `POST /api/v1/verify`: one verdict per code, in the same order.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct BatchResponse {
     pub results: Vec<Verdict>,
 }
 
+/// Verifies a delivery: up to 1,000 codes or label URLs, answered in the same order. A code
+/// that cannot be read is that item's `malformed` verdict. Counted as retailer checks.
+#[utoipa::path(
+    post, path = "/api/v1/verify", tag = "verification", request_body = BatchRequest,
+    security(("api_key" = [])),
+    responses(
+        (status = 200, description = "One verdict per code", body = BatchResponse),
+        (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No API key, or an unknown or revoked one", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "More than 1,000 codes", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not sent as application/json", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The body does not hold a list of codes", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests for this key; see Retry-After", body = Problem, content_type = "application/problem+json"),
+    )
+)]
 async fn verify_batch(
     State(state): State<AppState>,
     Retailer(who): Retailer,
@@ -62,7 +78,7 @@ async fn verify_batch(
 }
 
 /// What a retailer needs to know about a lot.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct LotView {
     #[serde(flatten)]
     pub certificate: CertView,
@@ -72,12 +88,28 @@ pub struct LotView {
     pub checks: scans::LotChecks,
 }
 
-#[derive(Debug, Serialize)]
+/// The verdict of the lot's genuine labels.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct LotVerdict {
     pub status: Status,
     pub reason: &'static str,
 }
 
+/// A lot as a retailer needs it: product, producer, brand, quantity, item range, status, and
+/// how its labels have been checked.
+#[utoipa::path(
+    get, path = "/api/v1/lots/{number}", tag = "verification",
+    params(("number" = String, Path, description = "The certificate number, in decimal")),
+    security(("api_key" = [])),
+    responses(
+        (status = 200, description = "The lot", body = LotView),
+        (status = 400, description = "Not a certificate number", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No API key, or an unknown or revoked one", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The key's role may not do this", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such certificate", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests for this key", body = Problem, content_type = "application/problem+json"),
+    )
+)]
 async fn lot(
     State(state): State<AppState>,
     Retailer(_): Retailer,

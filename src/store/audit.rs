@@ -48,14 +48,16 @@ fn corrupt(e: serde_json::Error) -> StoreError {
 }
 
 /// An audit entry as the API shows it.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct AuditView {
     pub id: i64,
     pub at: DateTime<Utc>,
     pub actor: String,
     pub action: String,
     pub target: String,
+    #[schema(value_type = Option<Object>)]
     pub before: Option<serde_json::Value>,
+    #[schema(value_type = Option<Object>)]
     pub after: Option<serde_json::Value>,
 }
 

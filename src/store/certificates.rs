@@ -20,7 +20,7 @@ use crate::domain::verdict::CertFacts;
 use crate::entity::{brand, certificate, membership, producer};
 
 /// The brand as a certificate shows it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct BrandRef {
     pub number: u16,
     pub code: String,
@@ -28,7 +28,7 @@ pub struct BrandRef {
 }
 
 /// The producer as a certificate shows it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ProducerRef {
     pub id: i64,
     pub name: String,
@@ -40,14 +40,14 @@ pub struct ProducerRef {
 }
 
 /// The range of item numbers a certificate covers.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct LabelRange {
     pub first: u32,
     pub last: u32,
 }
 
 /// A certificate as the API shows it (`certificate` in a verdict, the issuance answer).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct CertView {
     /// Decimal string: JSON numbers lose precision past 2^53.
     pub number: String,

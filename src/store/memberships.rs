@@ -13,7 +13,7 @@ use crate::domain::values::{BrandNumber, Standing};
 use crate::entity::{brand, membership, membership_event, producer};
 
 /// A membership as the API shows it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct MembershipView {
     pub brand: i32,
     pub producer: i64,
@@ -24,7 +24,7 @@ pub struct MembershipView {
 }
 
 /// One past status of a membership.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct StatusEvent {
     pub at: chrono::DateTime<Utc>,
     pub status: Standing,

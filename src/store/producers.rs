@@ -14,7 +14,7 @@ use crate::domain::values::{Ice, ProducerKind, Region};
 use crate::entity::producer;
 
 /// A producer as the API shows it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ProducerView {
     pub id: i64,
     pub name: String,

@@ -14,7 +14,7 @@ use crate::domain::values::{BrandKind, BrandNumber, Category, Region, Standing};
 use crate::entity::{brand, membership, producer};
 
 /// A name in the four languages of the service.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Names {
     pub ar: String,
     pub fr: String,
@@ -35,14 +35,14 @@ impl Names {
 }
 
 /// The rules of use a brand is certified against.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct RulesRef {
     pub reference: String,
     pub version: String,
 }
 
 /// A brand as the public registry shows it (contract §3, Brand JSON, plus provenance fields).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct BrandView {
     pub number: u16,
     pub code: String,
@@ -102,7 +102,7 @@ pub struct BrandFilter {
 }
 
 /// A page of results and the total across all pages.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Page<T> {
     pub items: Vec<T>,
     pub total: u64,
@@ -202,7 +202,7 @@ async fn active_member_counts(
 }
 
 /// A member of a brand as the public registry shows it.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct MemberView {
     pub producer_id: i64,
     pub name: String,

@@ -12,7 +12,7 @@ use super::registry::Page;
 use crate::entity::report;
 
 /// A report as officers see it (the client hash stays internal).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ReportView {
     pub id: i64,
     pub created_at: DateTime<Utc>,

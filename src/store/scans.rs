@@ -261,7 +261,7 @@ pub async fn totals(
 }
 
 /// How a lot's labels have been checked.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct LotChecks {
     /// Labels checked at least once.
     pub labels_checked: u64,

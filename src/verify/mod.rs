@@ -21,7 +21,7 @@ pub mod scans;
 pub use scans::Source;
 
 /// The label part of a verdict.
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct LabelInfo {
     /// Decimal string: JSON numbers lose precision past 2^53.
     pub certificate: String,
@@ -31,13 +31,14 @@ pub struct LabelInfo {
 }
 
 /// The verdict JSON (contract §3).
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Verdict {
     pub status: Status,
     pub reason: &'static str,
     pub checked_at: DateTime<Utc>,
     pub label: Option<LabelInfo>,
     #[serde(serialize_with = "view_only")]
+    #[schema(value_type = Option<crate::store::certificates::CertView>)]
     pub certificate: Option<Arc<CertRecord>>,
     pub warnings: Vec<&'static str>,
 }

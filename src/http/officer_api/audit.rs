@@ -1,32 +1,37 @@
 //! `GET /api/v1/audit`: the audit log, newest first.
 
-use axum::Router;
+use crate::http::public::registry::PageQuery;
 use axum::extract::State;
-use axum::routing::get;
-use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::http::auth::Officer;
-use crate::http::error::ApiError;
+use crate::http::error::{ApiError, Problem};
 use crate::http::extract::{Json, Paging, Query};
 use crate::state::AppState;
 use crate::store::audit::{self, AuditView};
 use crate::store::registry::Page;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/api/v1/audit", get(list))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list))
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AuditQuery {
-    pub limit: Option<u64>,
-    pub offset: Option<u64>,
-}
-
+/// The audit log, newest first: who changed what, when, before and after.
+#[utoipa::path(
+    get, path = "/api/v1/audit", tag = "audit", params(PageQuery),
+    security(("api_key" = [])),
+    responses(
+        (status = 200, description = "A page of entries", body = Page<AuditView>),
+        (status = 400, description = "A bad path, query or JSON syntax", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No credentials, or an unknown or revoked API key", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller's role may not do this", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests for this API key; see Retry-After", body = Problem, content_type = "application/problem+json"),
+    )
+)]
 async fn list(
     State(state): State<AppState>,
     Officer(_): Officer,
-    Query(q): Query<AuditQuery>,
+    Query(q): Query<PageQuery>,
 ) -> Result<Json<Page<AuditView>>, ApiError> {
     let (limit, offset) = Paging {
         limit: q.limit,

@@ -1,30 +1,31 @@
 //! `POST /api/v1/brands` and `PATCH /api/v1/brands/{number}`.
 
-use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use axum::routing::{patch, post};
 use serde::Deserialize;
 use serde_json::Value;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::{Checks, Written, body, write};
 use crate::domain::values::{self, BrandKind, BrandNumber, Category, Region, Standing};
 use crate::http::auth::Officer;
-use crate::http::error::ApiError;
+use crate::http::error::{ApiError, Problem};
 use crate::http::extract::{Json, Path};
 use crate::http::public::registry::brand_number;
 use crate::state::AppState;
 use crate::store::brands::{self, BrandPatch, NewBrand};
 use crate::store::registry::Names;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/brands", post(create))
-        .route("/api/v1/brands/{number}", patch(update))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create))
+        .routes(routes!(update))
 }
 
-#[derive(Debug, Deserialize)]
+/// A name in the four languages, each in its own script.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NamesBody {
     pub ar: String,
@@ -34,7 +35,7 @@ pub struct NamesBody {
 }
 
 /// Body of `POST /api/v1/brands`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateBrand {
     pub number: i64,
@@ -52,7 +53,7 @@ pub struct CreateBrand {
 }
 
 /// Body of `PATCH /api/v1/brands/{number}`: any subset of fields, and a status with a reason.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PatchBrand {
     pub names: Option<NamesBody>,
@@ -92,6 +93,22 @@ pub fn status_with_reason(
     Some((status, reason))
 }
 
+/// Registers a brand.
+#[utoipa::path(
+    post, path = "/api/v1/brands", tag = "officers", request_body = CreateBrand,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry within 24 hours return the first answer")),
+    security(("api_key" = [])),
+    responses(
+        (status = 201, description = "The new brand", body = crate::store::registry::BrandView),
+        (status = 400, description = "A bad path, query or JSON syntax", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No credentials, or an unknown or revoked API key", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller's role may not do this", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not sent as application/json", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, each named in `errors`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests for this API key; see Retry-After", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A rule of the registry refuses it; `reason` names the rule", body = Problem, content_type = "application/problem+json"),
+    )
+)]
 async fn create(
     State(state): State<AppState>,
     Officer(who): Officer,
@@ -175,6 +192,27 @@ async fn create(
     .await
 }
 
+/// Updates a brand: any of its fields, and its status with a reason (active ⇄ suspended →
+/// withdrawn). A status change shows in the very next verdict of every label of the brand.
+#[utoipa::path(
+    patch, path = "/api/v1/brands/{number}", tag = "officers", request_body = PatchBrand,
+    params(
+        ("number" = u16, Path, minimum = 1, description = "The brand's registry number"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry within 24 hours return the first answer"),
+    ),
+    security(("api_key" = [])),
+    responses(
+        (status = 200, description = "The brand after the change", body = crate::store::registry::BrandView),
+        (status = 400, description = "A bad path, query or JSON syntax", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No credentials, or an unknown or revoked API key", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller's role may not do this", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not sent as application/json", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, each named in `errors`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests for this API key; see Retry-After", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A rule of the registry refuses it; `reason` names the rule", body = Problem, content_type = "application/problem+json"),
+    )
+)]
 async fn update(
     State(state): State<AppState>,
     Officer(who): Officer,

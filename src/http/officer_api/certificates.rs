@@ -1,33 +1,33 @@
 //! Certificates: issuance and revocation for officers; the public W3C Verifiable Credential.
 
-use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use chrono::Utc;
 use serde::Deserialize;
 use serde_json::{Value, json};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::{Checks, Written, body, write};
 use crate::domain::credential;
 use crate::domain::lifecycle::{CertificateRequest, RawCertificateRequest};
 use crate::domain::values::{self, CertificateNumber, CertificateStatus};
 use crate::http::auth::Officer;
-use crate::http::error::ApiError;
+use crate::http::error::{ApiError, Problem};
 use crate::http::extract::{Json, Path};
 use crate::state::AppState;
 use crate::store::{StoreError, audit, certificates, signing_keys};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/certificates", post(issue))
-        .route("/api/v1/certificates/{number}", get(credential))
-        .route("/api/v1/certificates/{number}/revoke", post(revoke))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(issue))
+        .routes(routes!(credential))
+        .routes(routes!(revoke))
 }
 
 /// Body of `POST /api/v1/certificates`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IssueBody {
     pub brand: i64,
@@ -35,7 +35,9 @@ pub struct IssueBody {
     pub product: String,
     pub lot: String,
     pub quantity: i64,
+    #[schema(format = Date)]
     pub produced_on: String,
+    #[schema(format = Date)]
     pub expires_on: String,
 }
 
@@ -44,6 +46,24 @@ pub fn certificate_number(raw: &str) -> Result<CertificateNumber, ApiError> {
     CertificateNumber::parse("number", raw).map_err(|e| ApiError::bad_request(e.to_string()))
 }
 
+/// Issues a certificate for a lot. Labels 1..=quantity are derived on demand, never stored.
+/// The producer must hold an active right to use an active brand, valid today.
+#[utoipa::path(
+    post, path = "/api/v1/certificates", tag = "certificates", request_body = IssueBody,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry within 24 hours return the same certificate")),
+    security(("api_key" = [])),
+    responses(
+        (status = 201, description = "The certificate: number (decimal string), status and label range", body = crate::store::certificates::CertView),
+        (status = 400, description = "A bad path, query or JSON syntax", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No credentials, or an unknown or revoked API key", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller's role may not do this", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not sent as application/json", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, each named in `errors`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests for this API key; see Retry-After", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A rule of the registry refuses it; `reason` names the rule", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database, or the key this needs, is not available on this node", body = Problem, content_type = "application/problem+json"),
+    )
+)]
 async fn issue(
     State(state): State<AppState>,
     Officer(who): Officer,
@@ -91,12 +111,32 @@ async fn issue(
 }
 
 /// Body of a revocation.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RevokeBody {
     pub reason: String,
 }
 
+/// Revokes a certificate: every label of the lot is `revoked` from the next verdict on.
+#[utoipa::path(
+    post, path = "/api/v1/certificates/{number}/revoke", tag = "certificates", request_body = RevokeBody,
+    params(
+        ("number" = String, Path, description = "The certificate number, in decimal"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry within 24 hours return the first answer"),
+    ),
+    security(("api_key" = [])),
+    responses(
+        (status = 200, description = "The certificate after revocation", body = crate::store::certificates::CertView),
+        (status = 400, description = "A bad path, query or JSON syntax", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No credentials, or an unknown or revoked API key", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller's role may not do this", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not sent as application/json", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, each named in `errors`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests for this API key; see Retry-After", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A rule of the registry refuses it; `reason` names the rule", body = Problem, content_type = "application/problem+json"),
+    )
+)]
 async fn revoke(
     State(state): State<AppState>,
     Officer(who): Officer,
@@ -137,6 +177,18 @@ async fn revoke(
 
 /// The certificate as a W3C Verifiable Credential 2.0 with an `eddsa-jcs-2022` proof, signed
 /// with the key the certificate was issued under.
+/// The certificate as a W3C Verifiable Credential 2.0 with a `DataIntegrityProof`
+/// (`eddsa-jcs-2022`), signed with the key the certificate was issued under.
+#[utoipa::path(
+    get, path = "/api/v1/certificates/{number}", tag = "certificates",
+    params(("number" = String, Path, description = "The certificate number, in decimal")),
+    responses(
+        (status = 200, description = "The credential", body = Object, content_type = "application/vc+ld+json"),
+        (status = 400, description = "A bad path, query or JSON syntax", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database, or the key this needs, is not available on this node", body = Problem, content_type = "application/problem+json"),
+    )
+)]
 async fn credential(
     State(state): State<AppState>,
     Path(number): Path<String>,

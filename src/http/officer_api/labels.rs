@@ -2,45 +2,61 @@
 //! for print shops. PDF and CSV stream from a worker thread through a small channel, so memory
 //! stays bounded and the first bytes leave before the last label is drawn.
 
-use axum::Router;
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use serde::Deserialize;
 use tokio::sync::mpsc;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::certificates::certificate_number;
 use crate::domain::label::{Ecc, SheetLayout};
 use crate::domain::values::CertificateStatus;
 use crate::http::auth::Officer;
-use crate::http::error::ApiError;
+use crate::http::error::{ApiError, Problem};
 use crate::http::extract::{Path, Query};
 use crate::printing::{Job, PrintError, Range, RangeError};
 use crate::state::AppState;
 use crate::verify;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/certificates/{number}/labels/{file}", get(one))
-        .route("/api/v1/certificates/{number}/labels.pdf", get(pdf))
-        .route("/api/v1/certificates/{number}/labels.csv", get(csv))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(one))
+        .routes(routes!(pdf))
+        .routes(routes!(csv))
 }
 
-#[derive(Debug, Deserialize)]
+/// Options of one label.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct OneQuery {
+    /// PNG resolution, 72 to 1200 (default 300). Not for SVG.
+    #[param(minimum = 72, maximum = 1200)]
     pub dpi: Option<u32>,
+    /// QR error correction: `M` (default) or `Q`.
+    #[param(pattern = "^[MmQq]$")]
     pub ecc: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+/// A range of items, and sheet options.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct RangeQuery {
+    /// First item (default 1).
+    #[param(minimum = 1)]
     pub from: Option<u32>,
+    /// Last item (default: the lot's quantity). At most 10,000 labels per request.
+    #[param(minimum = 1)]
     pub to: Option<u32>,
+    /// PDF only: `3x8` (24 labels of 70 × 37 mm, default) or `2x5` (10 of 105 × 57 mm).
+    #[param(pattern = "^(3x8|2x5)$")]
     pub layout: Option<String>,
+    /// PDF only: QR error correction, `M` (default) or `Q`.
+    #[param(pattern = "^[MmQq]$")]
     pub ecc: Option<String>,
 }
 
@@ -99,7 +115,27 @@ fn range_error(e: RangeError) -> ApiError {
     }
 }
 
-/// `…/labels/{item}.png` or `…/labels/{item}.svg`.
+/// One label: `{item}.png` (300 dpi by default) or `{item}.svg` (vector).
+#[utoipa::path(
+    get, path = "/api/v1/certificates/{number}/labels/{file}", tag = "certificates",
+    params(
+        ("number" = String, Path, description = "The certificate number, in decimal"),
+        ("file" = String, Path, description = "`{item}.png` or `{item}.svg`", pattern = "^[0-9]+[.](png|svg)$"),
+        OneQuery,
+    ),
+    security(("api_key" = [])),
+    responses(
+        (status = 200, description = "The label", content(("image/png"), ("image/svg+xml"))),
+        (status = 400, description = "A bad path, query or JSON syntax", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No credentials, or an unknown or revoked API key", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller's role may not do this", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A rule of the registry refuses it; `reason` names the rule", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, each named in `errors`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests for this API key; see Retry-After", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database, or the key this needs, is not available on this node", body = Problem, content_type = "application/problem+json"),
+    )
+)]
 async fn one(
     State(state): State<AppState>,
     Officer(_): Officer,
@@ -182,6 +218,23 @@ fn download(content_type: &'static str, filename: String, body: Body) -> Respons
     res
 }
 
+/// A printable A4 PDF of sticker sheets for a range of items. Streamed.
+#[utoipa::path(
+    get, path = "/api/v1/certificates/{number}/labels.pdf", tag = "certificates",
+    params(("number" = String, Path, description = "The certificate number, in decimal"), RangeQuery),
+    security(("api_key" = [])),
+    responses(
+        (status = 200, description = "The PDF", content_type = "application/pdf"),
+        (status = 400, description = "A bad path, query or JSON syntax", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No credentials, or an unknown or revoked API key", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller's role may not do this", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A rule of the registry refuses it; `reason` names the rule", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "More than 10,000 labels asked for", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests for this API key; see Retry-After", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database, or the key this needs, is not available on this node", body = Problem, content_type = "application/problem+json"),
+    )
+)]
 async fn pdf(
     State(state): State<AppState>,
     Officer(_): Officer,
@@ -206,6 +259,24 @@ async fn pdf(
     Ok(download("application/pdf", name, body))
 }
 
+/// The labels of a range for print shops' variable-data software: `item,url,human_code`, then
+/// one row per label. Streamed.
+#[utoipa::path(
+    get, path = "/api/v1/certificates/{number}/labels.csv", tag = "certificates",
+    params(("number" = String, Path, description = "The certificate number, in decimal"), RangeQuery),
+    security(("api_key" = [])),
+    responses(
+        (status = 200, description = "The CSV", content_type = "text/csv"),
+        (status = 400, description = "A bad path, query or JSON syntax", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No credentials, or an unknown or revoked API key", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller's role may not do this", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A rule of the registry refuses it; `reason` names the rule", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "More than 10,000 labels asked for", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests for this API key; see Retry-After", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database, or the key this needs, is not available on this node", body = Problem, content_type = "application/problem+json"),
+    )
+)]
 async fn csv(
     State(state): State<AppState>,
     Officer(_): Officer,

@@ -1,46 +1,45 @@
 //! Rights of use: `POST /api/v1/brands/{number}/members` grants one, `PATCH
 //! /api/v1/brands/{number}/members/{producer_id}` suspends, withdraws or reinstates it.
 
-use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use axum::routing::{get, post};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::brands::status_with_reason;
 use super::producers::producer_id;
 use super::{Checks, Written, body, write};
 use crate::domain::values::{self, FieldError, Standing};
 use crate::http::auth::Officer;
-use crate::http::error::ApiError;
+use crate::http::error::{ApiError, Problem};
 use crate::http::extract::{Json, Path};
 use crate::http::public::registry::brand_number;
 use crate::state::AppState;
 use crate::store::memberships::{self, MembershipView, StatusEvent};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/brands/{number}/members", post(grant))
-        .route(
-            "/api/v1/brands/{number}/members/{producer_id}",
-            get(one).patch(change),
-        )
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(grant))
+        .routes(routes!(one, change))
 }
 
 /// Body of a grant.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GrantBody {
     pub producer: i64,
+    #[schema(format = Date)]
     pub valid_from: String,
+    #[schema(format = Date)]
     pub valid_until: String,
 }
 
 /// Body of a status change; the period may change with it.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChangeBody {
     pub status: Option<String>,
@@ -60,6 +59,26 @@ fn period(c: &mut Checks, from: &str, until: &str) -> Option<(NaiveDate, NaiveDa
     Some((from, until))
 }
 
+/// Grants a producer the right to use a brand for a period.
+#[utoipa::path(
+    post, path = "/api/v1/brands/{number}/members", tag = "officers", request_body = GrantBody,
+    params(
+        ("number" = u16, Path, minimum = 1, description = "The brand's registry number"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry within 24 hours return the first answer"),
+    ),
+    security(("api_key" = [])),
+    responses(
+        (status = 201, description = "The right of use", body = MembershipView),
+        (status = 400, description = "A bad path, query or JSON syntax", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No credentials, or an unknown or revoked API key", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller's role may not do this", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not sent as application/json", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, each named in `errors`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests for this API key; see Retry-After", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A rule of the registry refuses it; `reason` names the rule", body = Problem, content_type = "application/problem+json"),
+    )
+)]
 async fn grant(
     State(state): State<AppState>,
     Officer(who): Officer,
@@ -94,6 +113,28 @@ async fn grant(
     .await
 }
 
+/// Suspends, withdraws or reinstates a right of use (with a reason), or changes its period.
+/// The change shows in the very next verdict of every label of that producer and brand.
+#[utoipa::path(
+    patch, path = "/api/v1/brands/{number}/members/{producer_id}", tag = "officers", request_body = ChangeBody,
+    params(
+        ("number" = u16, Path, minimum = 1, description = "The brand's registry number"),
+        ("producer_id" = i64, Path, minimum = 1, description = "The producer's id"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry within 24 hours return the first answer"),
+    ),
+    security(("api_key" = [])),
+    responses(
+        (status = 200, description = "The right of use after the change", body = MembershipView),
+        (status = 400, description = "A bad path, query or JSON syntax", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No credentials, or an unknown or revoked API key", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller's role may not do this", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not sent as application/json", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, each named in `errors`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests for this API key; see Retry-After", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A rule of the registry refuses it; `reason` names the rule", body = Problem, content_type = "application/problem+json"),
+    )
+)]
 async fn change(
     State(state): State<AppState>,
     Officer(who): Officer,
@@ -153,13 +194,31 @@ async fn change(
     .await
 }
 
-#[derive(Debug, Serialize)]
+/// A right of use and its status history.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct MembershipDetail {
     #[serde(flatten)]
     pub membership: MembershipView,
     pub history: Vec<StatusEvent>,
 }
 
+/// A right of use and its history.
+#[utoipa::path(
+    get, path = "/api/v1/brands/{number}/members/{producer_id}", tag = "officers",
+    params(
+        ("number" = u16, Path, minimum = 1, description = "The brand's registry number"),
+        ("producer_id" = i64, Path, minimum = 1, description = "The producer's id"),
+    ),
+    security(("api_key" = [])),
+    responses(
+        (status = 200, description = "The right of use", body = MembershipDetail),
+        (status = 400, description = "A bad path, query or JSON syntax", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No credentials, or an unknown or revoked API key", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller's role may not do this", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests for this API key; see Retry-After", body = Problem, content_type = "application/problem+json"),
+    )
+)]
 async fn one(
     State(state): State<AppState>,
     Officer(_): Officer,

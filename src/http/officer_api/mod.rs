@@ -6,8 +6,8 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use std::future::Future;
 use std::sync::Arc;
+use utoipa_axum::router::OpenApiRouter;
 
-use axum::Router;
 use sea_orm::DatabaseTransaction;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -28,8 +28,8 @@ pub mod members;
 pub mod producers;
 pub mod reports;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
         .merge(brands::router())
         .merge(producers::router())
         .merge(members::router())

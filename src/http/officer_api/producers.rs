@@ -1,31 +1,31 @@
 //! `POST /api/v1/producers`, and for the officer's work: search, read and update producers.
 
-use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::{Checks, Written, body, write};
 use crate::domain::values::{self, FieldError, Ice, ProducerKind, Region};
 use crate::http::auth::Officer;
-use crate::http::error::ApiError;
+use crate::http::error::{ApiError, Problem};
 use crate::http::extract::{Json, Paging, Path, Query};
 use crate::state::AppState;
 use crate::store::memberships::{self, MembershipView};
 use crate::store::producers::{self, ProducerFields, ProducerView};
 use crate::store::registry::Page;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/producers", post(create).get(search))
-        .route("/api/v1/producers/{id}", get(one).patch(update))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create, search))
+        .routes(routes!(one, update))
 }
 
 /// Body of `POST /api/v1/producers`; in a PATCH every field is optional.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProducerBody {
     pub name: Option<String>,
@@ -118,6 +118,22 @@ impl ProducerBody {
     }
 }
 
+/// Registers a producer: a cooperative, association, company or artisan.
+#[utoipa::path(
+    post, path = "/api/v1/producers", tag = "officers", request_body = ProducerBody,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry within 24 hours return the first answer")),
+    security(("api_key" = [])),
+    responses(
+        (status = 201, description = "The new producer, with its id", body = ProducerView),
+        (status = 400, description = "A bad path, query or JSON syntax", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No credentials, or an unknown or revoked API key", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller's role may not do this", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not sent as application/json", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, each named in `errors`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests for this API key; see Retry-After", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A rule of the registry refuses it; `reason` names the rule", body = Problem, content_type = "application/problem+json"),
+    )
+)]
 async fn create(
     State(state): State<AppState>,
     Officer(who): Officer,
@@ -152,13 +168,28 @@ pub fn producer_id(raw: &str) -> Result<i64, ApiError> {
     })
 }
 
-#[derive(Debug, Serialize)]
+/// A producer and its rights of use.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ProducerDetail {
     #[serde(flatten)]
     pub producer: ProducerView,
     pub memberships: Vec<MembershipView>,
 }
 
+/// One producer, with its rights of use.
+#[utoipa::path(
+    get, path = "/api/v1/producers/{id}", tag = "officers",
+    params(("id" = i64, Path, minimum = 1, description = "The producer's id")),
+    security(("api_key" = [])),
+    responses(
+        (status = 200, description = "The producer", body = ProducerDetail),
+        (status = 400, description = "A bad path, query or JSON syntax", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No credentials, or an unknown or revoked API key", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller's role may not do this", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests for this API key; see Retry-After", body = Problem, content_type = "application/problem+json"),
+    )
+)]
 async fn one(
     State(state): State<AppState>,
     Officer(_): Officer,
@@ -173,6 +204,26 @@ async fn one(
     }))
 }
 
+/// Changes some of a producer's fields.
+#[utoipa::path(
+    patch, path = "/api/v1/producers/{id}", tag = "officers", request_body = ProducerBody,
+    params(
+        ("id" = i64, Path, minimum = 1, description = "The producer's id"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry within 24 hours return the first answer"),
+    ),
+    security(("api_key" = [])),
+    responses(
+        (status = 200, description = "The producer after the change", body = ProducerView),
+        (status = 400, description = "A bad path, query or JSON syntax", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No credentials, or an unknown or revoked API key", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller's role may not do this", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not sent as application/json", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, each named in `errors`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests for this API key; see Retry-After", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A rule of the registry refuses it; `reason` names the rule", body = Problem, content_type = "application/problem+json"),
+    )
+)]
 async fn update(
     State(state): State<AppState>,
     Officer(who): Officer,
@@ -197,15 +248,34 @@ async fn update(
     .await
 }
 
-#[derive(Debug, Deserialize)]
+/// Search and paging of producers.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct SearchQuery {
+    /// Text searched in the name, ICE, register number and province.
+    #[param(max_length = 100)]
     pub q: Option<String>,
+    #[param(value_type = Option<crate::domain::values::Region>)]
     pub region: Option<String>,
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u64>,
+    #[param(minimum = 0, maximum = 1000000000)]
     pub offset: Option<u64>,
 }
 
+/// Searches producers.
+#[utoipa::path(
+    get, path = "/api/v1/producers", tag = "officers", params(SearchQuery),
+    security(("api_key" = [])),
+    responses(
+        (status = 200, description = "A page of producers, by name", body = Page<ProducerView>),
+        (status = 400, description = "A bad path, query or JSON syntax", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No credentials, or an unknown or revoked API key", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller's role may not do this", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests for this API key; see Retry-After", body = Problem, content_type = "application/problem+json"),
+    )
+)]
 async fn search(
     State(state): State<AppState>,
     Officer(_): Officer,

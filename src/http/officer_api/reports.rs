@@ -1,21 +1,33 @@
 //! `GET /api/v1/reports`: consumer reports, newest first.
 
-use axum::Router;
 use axum::extract::State;
-use axum::routing::get;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use super::audit::AuditQuery as PageQuery;
 use crate::http::auth::Officer;
-use crate::http::error::ApiError;
+use crate::http::error::{ApiError, Problem};
 use crate::http::extract::{Json, Paging, Query};
+use crate::http::public::registry::PageQuery;
 use crate::state::AppState;
 use crate::store::registry::Page;
 use crate::store::reports::{self, ReportView};
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/api/v1/reports", get(list))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list))
 }
 
+/// Consumer reports of suspicious products, newest first.
+#[utoipa::path(
+    get, path = "/api/v1/reports", tag = "audit", params(PageQuery),
+    security(("api_key" = [])),
+    responses(
+        (status = 200, description = "A page of reports", body = Page<ReportView>),
+        (status = 400, description = "A bad path, query or JSON syntax", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No credentials, or an unknown or revoked API key", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller's role may not do this", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests for this API key; see Retry-After", body = Problem, content_type = "application/problem+json"),
+    )
+)]
 async fn list(
     State(state): State<AppState>,
     Officer(_): Officer,

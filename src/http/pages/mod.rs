@@ -23,6 +23,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("icons.html", include_str!("../templates/icons.html")),
     ("verify.html", include_str!("../templates/verify.html")),
     ("message.html", include_str!("../templates/message.html")),
+    ("apidocs.html", include_str!("../templates/apidocs.html")),
 ];
 
 /// The parsed templates.

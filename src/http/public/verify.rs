@@ -1,28 +1,36 @@
 //! `GET /api/v1/verify/{code}` and the published key set.
 
-use axum::Router;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::domain::code::Label;
 use crate::domain::values::KeyStatus;
 use crate::http::client::Consumer;
-use crate::http::error::ApiError;
+use crate::http::error::{ApiError, Problem};
 use crate::http::extract::{Json, Path};
 use crate::state::AppState;
 use crate::verify::{self, Verdict};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/verify/{code}", get(verify_code))
-        .route("/.well-known/tasdiq/keys.json", get(keys))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(verify_code))
+        .routes(routes!(keys))
 }
 
-/// The verdict for one code; a code that cannot be read is a 400 problem.
+/// The verdict for one label code (or label URL). Counts the scan.
+#[utoipa::path(
+    get, path = "/api/v1/verify/{code}", tag = "verification",
+    params(("code" = String, Path, description = "The 207-digit label code, or a percent-encoded label URL")),
+    responses(
+        (status = 200, description = "The verdict", body = Verdict),
+        (status = 400, description = "Not a label code; `reason` says why (bad_length, non_digit, group_overflow, unknown_version)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
 async fn verify_code(
     State(state): State<AppState>,
     Consumer(source): Consumer,
@@ -45,7 +53,7 @@ pub fn malformed(e: &crate::domain::code::CodeError) -> ApiError {
 }
 
 /// One key of the published set (JWKS, RFC 7517, with Ed25519 as in RFC 8037).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Jwk {
     pub kty: &'static str,
     pub crv: &'static str,
@@ -61,7 +69,7 @@ pub struct Jwk {
 }
 
 /// The published key set.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Jwks {
     pub keys: Vec<Jwk>,
 }
@@ -89,6 +97,11 @@ pub fn jwks(state: &AppState) -> Jwks {
     }
 }
 
+/// The public keys that sign labels and credentials, with their status.
+#[utoipa::path(
+    get, path = "/.well-known/tasdiq/keys.json", tag = "verification",
+    responses((status = 200, description = "The key set (JWKS)", body = Jwks))
+)]
 async fn keys(State(state): State<AppState>) -> Response {
     let mut res = Json(jwks(&state)).into_response();
     res.headers_mut().insert(

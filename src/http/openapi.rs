@@ -1,0 +1,151 @@
+//! The OpenAPI 3.1 document, generated from the handlers themselves: every `/api/v1` route is
+//! registered through `utoipa_axum::OpenApiRouter`, which records its `#[utoipa::path]` as it
+//! routes it, so the document cannot drift from what is served. `GET /openapi.json` serves it
+//! and `GET /api/docs` renders it as a self-contained HTML reference.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::state::AppState;
+
+/// Common parts of the document; the paths come from the routers.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "tasdiq",
+        description = "Certification of products made under Morocco's collective brands, and verification of their signed QR labels. Errors are RFC 9457 problem documents.",
+        license(name = "AGPL-3.0-or-later"),
+    ),
+    components(schemas(crate::http::error::Problem, crate::http::error::InvalidField)),
+    modifiers(&BearerKeys),
+    tags(
+        (name = "verification", description = "Verify label codes: one at a time, or a retailer's whole delivery."),
+        (name = "registry", description = "The public registry of collective brands and their members."),
+        (name = "certificates", description = "Certificates of lots, their labels and their credentials."),
+        (name = "officers", description = "Producers, brands and rights of use, for certification officers."),
+        (name = "audit", description = "The append-only audit log and consumer reports."),
+    )
+)]
+pub struct ApiDoc;
+
+/// Declares the bearer API key scheme that protected routes name.
+struct BearerKeys;
+
+impl Modify for BearerKeys {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        let mut bearer = Http::new(HttpAuthScheme::Bearer);
+        bearer.description = Some(
+            "An API key, `tsq_…`, created with `tasdiq apikey create`. Officer routes also accept the officer web session.".into(),
+        );
+        components.add_security_scheme("api_key", SecurityScheme::Http(bearer));
+    }
+}
+
+/// `GET /openapi.json` and `GET /api/docs`, serving the document built with the routes.
+pub fn router(doc: Arc<utoipa::openapi::OpenApi>) -> Router<AppState> {
+    let json: Arc<str> = doc.to_json().unwrap_or_else(|_| "{}".to_owned()).into();
+    let page: Arc<str> = reference_page(&doc).into();
+    Router::new()
+        .route(
+            "/openapi.json",
+            get(move || {
+                let json = json.clone();
+                async move {
+                    (
+                        [(header::CONTENT_TYPE, "application/json")],
+                        json.to_string(),
+                    )
+                }
+            }),
+        )
+        .route(
+            "/api/docs",
+            get(move |State(_): State<AppState>, headers: HeaderMap| {
+                let page = page.clone();
+                async move { docs_page(&page, &headers) }
+            }),
+        )
+}
+
+fn docs_page(page: &str, _headers: &HeaderMap) -> Response {
+    let mut res = (StatusCode::OK, page.to_owned()).into_response();
+    res.headers_mut().insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    res
+}
+
+/// The API reference as one self-contained HTML page: every operation with its parameters,
+/// body and answers, rendered on the server from the same document. No script, no CDN.
+fn reference_page(doc: &utoipa::openapi::OpenApi) -> String {
+    let value = serde_json::to_value(doc).unwrap_or_default();
+    let mut ops = Vec::new();
+    if let Some(paths) = value.get("paths").and_then(|p| p.as_object()) {
+        for (path, item) in paths {
+            for method in ["get", "post", "patch", "put", "delete"] {
+                let Some(op) = item.get(method) else { continue };
+                let params: Vec<serde_json::Value> = op
+                    .get("parameters")
+                    .and_then(|p| p.as_array())
+                    .cloned()
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|p| {
+                        serde_json::json!({
+                            "name": p.get("name"),
+                            "in": p.get("in"),
+                            "required": p.get("required").and_then(|r| r.as_bool()).unwrap_or(false),
+                            "description": p.get("description"),
+                        })
+                    })
+                    .collect();
+                let responses: Vec<serde_json::Value> = op
+                    .get("responses")
+                    .and_then(|r| r.as_object())
+                    .map(|r| {
+                        r.iter()
+                            .map(|(code, resp)| serde_json::json!({"code": code, "description": resp.get("description")}))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let body = op
+                    .pointer("/requestBody/content/application~1json/schema/$ref")
+                    .and_then(|r| r.as_str())
+                    .map(|r| r.rsplit('/').next().unwrap_or(r).to_owned());
+                ops.push(serde_json::json!({
+                    "method": method.to_uppercase(),
+                    "path": path,
+                    "summary": op.get("summary").or_else(|| op.get("description")),
+                    "description": op.get("description"),
+                    "secured": op.get("security").is_some(),
+                    "params": params,
+                    "body": body,
+                    "responses": responses,
+                }));
+            }
+        }
+    }
+    let ctx = minijinja::context! {
+        lang => "en",
+        dir => "ltr",
+        langs => Vec::<()>::new(),
+        css => crate::http::pages::CSS,
+        title => value.pointer("/info/title"),
+        version => value.pointer("/info/version"),
+        description => value.pointer("/info/description"),
+        ops => ops,
+    };
+    crate::http::pages::env()
+        .get_template("apidocs.html")
+        .and_then(|t| t.render(ctx))
+        .unwrap_or_else(|e| format!("reference unavailable: {e}"))
+}
