@@ -140,6 +140,15 @@ pub struct Config {
     #[arg(long, env = "TASDIQ_API_BURST", default_value_t = 40, global = true)]
     pub api_burst: u32,
 
+    /// Minutes of inactivity after which an officer's web session ends.
+    #[arg(
+        long,
+        env = "TASDIQ_SESSION_IDLE_MINUTES",
+        default_value_t = 30,
+        global = true
+    )]
+    pub session_idle_minutes: i64,
+
     /// Trust `X-Forwarded-For` for the client address (set when behind a reverse proxy).
     #[arg(
         long,
@@ -175,6 +184,11 @@ impl Config {
     /// The public base URL without a trailing slash.
     pub fn public_base(&self) -> &str {
         self.public_url.trim_end_matches('/')
+    }
+
+    /// Whether cookies must be `Secure`: the public URL is https.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
     }
 
     pub fn is_postgres(&self) -> bool {

@@ -74,6 +74,21 @@ impl Range {
         Ok(Range { from, to })
     }
 
+    /// `from`..=`to` within 1..=`quantity`, with no cap: for print jobs prepared offline.
+    pub fn check_uncapped(
+        from: Option<u32>,
+        to: Option<u32>,
+        quantity: u32,
+    ) -> Result<Range, RangeError> {
+        match Range::check(from, to, quantity) {
+            Err(RangeError::TooMany { .. }) => Ok(Range {
+                from: from.unwrap_or(1),
+                to: to.unwrap_or(quantity),
+            }),
+            other => other,
+        }
+    }
+
     /// How many labels the range holds.
     pub fn count(&self) -> u32 {
         self.to - self.from + 1

@@ -9,6 +9,7 @@ mod m20261129_000002_scans_and_cache;
 mod m20261129_000003_idempotency;
 mod m20261129_000004_reports;
 mod m20261129_000005_rate_limits;
+mod m20261129_000006_sessions_and_daily_scans;
 
 /// Every migration, in the order it is applied.
 pub struct Migrator;
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000003_idempotency::Migration),
             Box::new(m20261129_000004_reports::Migration),
             Box::new(m20261129_000005_rate_limits::Migration),
+            Box::new(m20261129_000006_sessions_and_daily_scans::Migration),
         ]
     }
 }

@@ -9,6 +9,7 @@ use crate::config::Config;
 
 mod accounts;
 mod keys;
+mod labels;
 mod serve;
 mod verify;
 
@@ -48,6 +49,11 @@ pub enum Command {
     Officer {
         #[command(subcommand)]
         command: accounts::OfficerCommand,
+    },
+    /// Export a certificate's labels for printing.
+    Labels {
+        #[command(subcommand)]
+        command: labels::LabelsCommand,
     },
     /// Verify a label offline from a published key set; exit 0 authentic, 1 not, 2 bad input.
     Verify {
@@ -99,6 +105,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Keys { command } => keys::run(config, command).await,
         Command::Apikey { command } => accounts::apikey(config, command).await,
         Command::Officer { command } => accounts::officer(config, command).await,
+        Command::Labels { command } => labels::run(config, command).await,
         Command::Verify { .. } => Ok(ExitCode::from(2)),
     }
 }

@@ -44,10 +44,10 @@ pub async fn caller(parts: &mut Parts, state: &AppState) -> Result<Option<Princi
             let key = store::api_keys::authenticate(&state.db, token)
                 .await?
                 .ok_or_else(|| ApiError::unauthorized("this API key is unknown or revoked"))?;
-            let limit = store::rate_limits::Limit {
-                per_second: state.config.api_rate,
-                burst: state.config.api_burst,
-            };
+            let limit = store::rate_limits::Limit::per_second(
+                state.config.api_rate,
+                state.config.api_burst,
+            );
             let now_ms = chrono::Utc::now().timestamp_millis();
             if let Some(wait_ms) =
                 store::rate_limits::take(&state.db, &format!("apikey:{}", key.id), limit, now_ms)

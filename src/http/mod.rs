@@ -44,6 +44,7 @@ pub fn router(state: AppState) -> Router {
         .merge(openapi::router(doc))
         .merge(ops::router())
         .merge(pages::consumer::router())
+        .merge(pages::officer::router())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(state.clone(), observe))

@@ -401,6 +401,29 @@ pub async fn issue_audited(
     Ok(rec)
 }
 
+/// Revokes a certificate with its audit entry and the cache-epoch bump, on the caller's
+/// transaction; returns the record after revocation.
+pub async fn revoke_audited(
+    tx: &impl ConnectionTrait,
+    number: CertificateNumber,
+    reason: &str,
+    actor: &str,
+) -> Result<CertRecord, StoreError> {
+    let (before, _) = revoke(tx, number, reason, Utc::now()).await?;
+    super::signing_keys::bump_epoch(tx).await?;
+    let rec = record(tx, number).await?;
+    super::audit::record(
+        tx,
+        actor,
+        "certificate.revoke",
+        &format!("certificate:{number}"),
+        Some(&serde_json::json!({"status": before.status})),
+        Some(&serde_json::json!({"status": rec.view.status, "reason": reason})),
+    )
+    .await?;
+    Ok(rec)
+}
+
 /// The most recent certificates, newest first.
 pub async fn recent(
     db: &impl ConnectionTrait,

@@ -8,6 +8,7 @@ pub mod api_keys;
 pub mod audit;
 pub mod brands;
 pub mod certificates;
+pub mod dashboard;
 pub mod idempotency;
 pub mod memberships;
 pub mod officers;
@@ -17,6 +18,7 @@ pub mod registry;
 pub mod reports;
 pub mod scans;
 pub mod seed;
+pub mod sessions;
 pub mod signing_keys;
 
 /// What can go wrong below the HTTP layer.

@@ -131,3 +131,15 @@ pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<Option<Officer>, 
         .map(from_row)
         .transpose()
 }
+
+/// Every officer, by e-mail.
+pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<Officer>, StoreError> {
+    use sea_orm::QueryOrder;
+    officer::Entity::find()
+        .order_by_asc(officer::Column::Email)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(from_row)
+        .collect()
+}

@@ -10,16 +10,24 @@ use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Query, ReturningCla
 
 use super::StoreError;
 
-/// A limit: `per_second` sustained, `burst` at once.
+/// A limit: one token every `interval_ms`, at most `burst` at once.
 #[derive(Clone, Copy, Debug)]
 pub struct Limit {
-    pub per_second: u32,
+    pub interval_ms: i64,
     pub burst: u32,
 }
 
 impl Limit {
+    /// `per_second` sustained, `burst` at once.
+    pub fn per_second(per_second: u32, burst: u32) -> Limit {
+        Limit {
+            interval_ms: Ord::max(1000 / i64::from(Ord::max(per_second, 1)), 1),
+            burst,
+        }
+    }
+
     fn interval_ms(&self) -> i64 {
-        Ord::max(1000 / i64::from(Ord::max(self.per_second, 1)), 1)
+        Ord::max(self.interval_ms, 1)
     }
 
     fn tolerance_ms(&self) -> i64 {
@@ -65,4 +73,25 @@ pub async fn take(
         None => now_ms,
     };
     Ok(Some(Ord::max(current - now_ms - tau, 1)))
+}
+
+/// Whether `bucket` has a token left at `now_ms`, without taking it: `Ok(Some(ms))` if not.
+/// Sign-in uses it so that only failed attempts spend tokens.
+pub async fn peek(
+    db: &impl ConnectionTrait,
+    bucket: &str,
+    limit: Limit,
+    now_ms: i64,
+) -> Result<Option<i64>, StoreError> {
+    let q = Query::select()
+        .column(Alias::new("tat_ms"))
+        .from(Alias::new("rate_limits"))
+        .and_where(Expr::col(Alias::new("bucket")).eq(bucket))
+        .to_owned();
+    let Some(row) = db.query_one(&q).await? else {
+        return Ok(None);
+    };
+    let tat: i64 = row.try_get("", "tat_ms")?;
+    let wait = Ord::max(tat, now_ms) - now_ms - limit.tolerance_ms();
+    Ok((wait > 0).then_some(wait))
 }

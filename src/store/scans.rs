@@ -187,7 +187,34 @@ pub async fn apply(
         }
     }
 
-    // 3. Retailer checks, tied to the API key that made them.
+    // 3. Scans per day, for the dashboard.
+    let mut days: HashMap<NaiveDate, (i64, i64)> = HashMap::new();
+    for d in deltas {
+        let e = days.entry(d.day).or_default();
+        e.0 += d.scans;
+        e.1 += d.retailer_checks;
+    }
+    if !days.is_empty() {
+        let mut q = Query::insert();
+        q.into_table(t("scan_days"))
+            .columns([t("day"), t("scans"), t("retailer_checks")]);
+        for (day, (scans, retailer)) in &days {
+            q.values_panic([(*day).into(), (*scans).into(), (*retailer).into()]);
+        }
+        let cur = |c: &str| Expr::col((t("scan_days"), t(c)));
+        q.on_conflict(
+            OnConflict::column(t("day"))
+                .value(t("scans"), cur("scans").add(excluded("scans")))
+                .value(
+                    t("retailer_checks"),
+                    cur("retailer_checks").add(excluded("retailer_checks")),
+                )
+                .to_owned(),
+        );
+        db.execute(&q).await?;
+    }
+
+    // 4. Retailer checks, tied to the API key that made them.
     let checks: Vec<(&ScanDelta, i64, i64)> = deltas
         .iter()
         .flat_map(|d| d.checks.iter().map(move |(k, n)| (d, *k, *n)))
@@ -256,6 +283,28 @@ pub async fn totals(
         for row in db.query_all(&q).await? {
             out.push(ScanTotals::from_query_result(&row, "")?);
         }
+    }
+    Ok(out)
+}
+
+/// Scans per day from `from` on, oldest first: (day, scans, retailer checks).
+pub async fn per_day(
+    db: &impl ConnectionTrait,
+    from: NaiveDate,
+) -> Result<Vec<(NaiveDate, i64, i64)>, StoreError> {
+    let q = Query::select()
+        .columns([t("day"), t("scans"), t("retailer_checks")])
+        .from(t("scan_days"))
+        .and_where(Expr::col(t("day")).gte(from))
+        .order_by(t("day"), sea_orm::Order::Asc)
+        .to_owned();
+    let mut out = Vec::new();
+    for row in db.query_all(&q).await? {
+        out.push((
+            row.try_get("", "day")?,
+            row.try_get("", "scans")?,
+            row.try_get("", "retailer_checks")?,
+        ));
     }
     Ok(out)
 }

@@ -287,3 +287,88 @@ async fn apikey_and_officer_accounts_from_the_command_line() {
             .is_none()
     );
 }
+
+#[tokio::test]
+async fn labels_export_from_the_command_line() {
+    let app = TestApp::new().await;
+    let cert = app.authentic_certificate().await;
+    let config = app.db.config.clone();
+    let dir = tempfile::tempdir().unwrap();
+    let n = cert.view.number.clone();
+    let csv = dir.path().join("labels.csv");
+    let out = run(
+        &config,
+        &[
+            "labels",
+            "export",
+            &n,
+            "--csv",
+            csv.to_str().unwrap(),
+            "--from",
+            "5",
+            "--to",
+            "14",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 11);
+    assert_eq!(
+        lines[1].split(',').nth(1).unwrap(),
+        format!("{}/v/{}", config.public_base(), app.code(&cert, 5))
+    );
+    let pdf = dir.path().join("labels.pdf");
+    let out = run(
+        &config,
+        &[
+            "labels",
+            "export",
+            &n,
+            "--pdf",
+            pdf.to_str().unwrap(),
+            "--layout",
+            "2x5",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
+    let pngs = dir.path().join("png");
+    let out = run(
+        &config,
+        &[
+            "labels",
+            "export",
+            &n,
+            "--png-dir",
+            pngs.to_str().unwrap(),
+            "--to",
+            "3",
+        ],
+    );
+    assert!(out.status.success());
+    assert_eq!(std::fs::read_dir(&pngs).unwrap().count(), 3);
+    assert_eq!(
+        run(
+            &config,
+            &["labels", "export", &n, "--csv", "x.csv", "--to", "999999"]
+        )
+        .status
+        .code(),
+        Some(2)
+    );
+    assert_eq!(
+        run(&config, &["labels", "export", "12x", "--csv", "x.csv"])
+            .status
+            .code(),
+        Some(2)
+    );
+}

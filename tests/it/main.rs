@@ -9,6 +9,7 @@ mod credential;
 mod labels;
 mod migrations;
 mod officer;
+mod officer_ui;
 mod openapi;
 mod pages;
 mod process;

@@ -176,6 +176,17 @@ pub struct Reply {
     pub bytes: Vec<u8>,
 }
 
+impl std::fmt::Debug for Reply {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} {}",
+            self.status,
+            self.text().chars().take(2000).collect::<String>()
+        )
+    }
+}
+
 impl Reply {
     pub fn json(&self) -> Value {
         serde_json::from_slice(&self.bytes)

@@ -17,7 +17,7 @@ use crate::http::auth::Officer;
 use crate::http::error::{ApiError, Problem};
 use crate::http::extract::{Json, Path};
 use crate::state::AppState;
-use crate::store::{StoreError, audit, certificates, signing_keys};
+use crate::store::{StoreError, certificates};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -153,18 +153,7 @@ async fn revoke(
     let route = format!("POST /api/v1/certificates/{number}/revoke");
     let (actor, reason) = (who.actor.as_str(), reason.as_str());
     write(&state, &who, &headers, &route, &raw, |tx| async move {
-        let (before, _) = certificates::revoke(&*tx, number, reason, Utc::now()).await?;
-        signing_keys::bump_epoch(&*tx).await?;
-        let rec = certificates::record(&*tx, number).await?;
-        audit::record(
-            &*tx,
-            actor,
-            "certificate.revoke",
-            &format!("certificate:{number}"),
-            Some(&json!({"status": before.status})),
-            Some(&json!({"status": rec.view.status, "reason": reason})),
-        )
-        .await?;
+        let rec = certificates::revoke_audited(&*tx, number, reason, actor).await?;
         Ok(Written {
             status: StatusCode::OK,
             body: rec.view,

@@ -1,0 +1,157 @@
+//! `tasdiq labels export CERT --pdf FILE | --csv FILE | --png-dir DIR [--from N] [--to N]
+//! [--layout 3x8|2x5]`: print jobs prepared offline, with a progress bar.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Args, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::config::Config;
+use crate::domain::label::{Ecc, SheetLayout};
+use crate::domain::values::{CertificateNumber, CertificateStatus};
+use crate::printing::{Job, Range};
+
+#[derive(Debug, Subcommand)]
+pub enum LabelsCommand {
+    /// Write a certificate's labels to a PDF of sticker sheets, a CSV, or a folder of PNGs.
+    Export(ExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The certificate number.
+    pub certificate: String,
+    /// Write a PDF of A4 sticker sheets to this file.
+    #[arg(long, group = "out")]
+    pub pdf: Option<PathBuf>,
+    /// Write `item,url,human_code` rows to this file.
+    #[arg(long, group = "out")]
+    pub csv: Option<PathBuf>,
+    /// Write one PNG per label into this folder.
+    #[arg(long, group = "out")]
+    pub png_dir: Option<PathBuf>,
+    #[arg(long)]
+    pub from: Option<u32>,
+    #[arg(long)]
+    pub to: Option<u32>,
+    /// `3x8` (default) or `2x5`.
+    #[arg(long, default_value = "3x8")]
+    pub layout: String,
+    /// PNG resolution.
+    #[arg(long, default_value_t = 300)]
+    pub dpi: u32,
+}
+
+fn usage(msg: impl std::fmt::Display) -> anyhow::Result<ExitCode> {
+    eprintln!("error: {msg}");
+    Ok(ExitCode::from(2))
+}
+
+pub async fn run(config: Config, cmd: LabelsCommand) -> anyhow::Result<ExitCode> {
+    let LabelsCommand::Export(args) = cmd;
+    let Ok(number) = CertificateNumber::parse("certificate", &args.certificate) else {
+        return usage("the certificate number is decimal digits");
+    };
+    let Some(layout) = SheetLayout::parse(&args.layout) else {
+        return usage("--layout is 3x8 or 2x5");
+    };
+    if args.pdf.is_none() && args.csv.is_none() && args.png_dir.is_none() {
+        return usage("choose one of --pdf FILE, --csv FILE or --png-dir DIR");
+    }
+    let db = crate::db::connect(&config).await?;
+    let ring = Arc::new(crate::keystore::load_ring(&db, &config.keys_dir).await?);
+    let cert = match crate::store::certificates::record(&db, number).await {
+        Ok(c) => Arc::new(c),
+        Err(crate::store::StoreError::NotFound(m)) => return usage(m),
+        Err(e) => return Err(e.into()),
+    };
+    if cert.facts.status == CertificateStatus::Revoked {
+        return usage(format!(
+            "certificate {number} is revoked; its labels must not be printed"
+        ));
+    }
+    let range = match Range::check_uncapped(args.from, args.to, cert.facts.quantity) {
+        Ok(r) => r,
+        Err(e) => return usage(e),
+    };
+    let job = Job {
+        ring,
+        cert,
+        url_prefix: format!("{}/v/", config.public_base()),
+        ecc: Ecc::M,
+    };
+    let bar = ProgressBar::new(u64::from(range.count()));
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} labels  {per_sec}  eta {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let result = tokio::task::spawn_blocking(move || -> anyhow::Result<String> {
+        if let Some(path) = &args.pdf {
+            let mut f = std::io::BufWriter::new(std::fs::File::create(path)?);
+            let mut failed = None;
+            job.pdf(range, layout, |chunk, n| {
+                bar.inc(u64::from(n));
+                match f.write_all(&chunk) {
+                    Ok(()) => true,
+                    Err(e) => {
+                        failed = Some(e);
+                        false
+                    }
+                }
+            })?;
+            if let Some(e) = failed {
+                return Err(e.into());
+            }
+            f.flush()?;
+            bar.finish();
+            return Ok(format!(
+                "wrote {} labels to {}",
+                range.count(),
+                path.display()
+            ));
+        }
+        if let Some(path) = &args.csv {
+            let mut f = std::io::BufWriter::new(std::fs::File::create(path)?);
+            let mut failed = None;
+            job.csv(range, |chunk, n| {
+                bar.inc(u64::from(n));
+                match f.write_all(chunk.as_bytes()) {
+                    Ok(()) => true,
+                    Err(e) => {
+                        failed = Some(e);
+                        false
+                    }
+                }
+            })?;
+            if let Some(e) = failed {
+                return Err(e.into());
+            }
+            f.flush()?;
+            bar.finish();
+            return Ok(format!(
+                "wrote {} rows to {}",
+                range.count(),
+                path.display()
+            ));
+        }
+        let dir = args.png_dir.clone().unwrap_or_default();
+        std::fs::create_dir_all(&dir)?;
+        for item in range.from..=range.to {
+            let png = job.png(item, args.dpi)?;
+            std::fs::write(dir.join(format!("label-{item:07}.png")), png)?;
+            bar.inc(1);
+        }
+        bar.finish();
+        Ok(format!(
+            "wrote {} PNG labels to {}",
+            range.count(),
+            dir.display()
+        ))
+    })
+    .await??;
+    println!("{result}");
+    Ok(ExitCode::SUCCESS)
+}
