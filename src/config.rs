@@ -127,7 +127,7 @@ pub struct Config {
     #[arg(
         long,
         env = "TASDIQ_SCAN_FLUSH_MS",
-        default_value_t = 200,
+        default_value_t = 1000,
         global = true
     )]
     pub scan_flush_ms: u64,

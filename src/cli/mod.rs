@@ -72,10 +72,25 @@ pub fn run(cli: Cli) -> ExitCode {
     if let Command::Verify { input, keys } = &cli.command {
         return verify::run(&cli.config, input, keys.as_deref());
     }
-    let rt = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    // On one core a single-threaded runtime avoids handing every wake-up to a second
+    // scheduler thread; on more cores the work-stealing runtime uses them all.
+    // TASDIQ_WORKERS overrides the count.
+    let workers = std::env::var("TASDIQ_WORKERS")
+        .ok()
+        .and_then(|w| w.parse::<usize>().ok())
+        .filter(|w| *w > 0)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let built = if workers == 1 {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(workers)
+            .enable_all()
+            .build()
+    };
+    let rt = match built {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");

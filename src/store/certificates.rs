@@ -69,11 +69,13 @@ pub struct CertView {
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
-/// Everything known about one certificate: the verdict's inputs and the shown view.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Everything known about one certificate: the verdict's inputs and the shown view, with the
+/// view's JSON made once so that each verdict copies it instead of serialising it again.
+#[derive(Clone, Debug)]
 pub struct CertRecord {
     pub facts: CertFacts,
     pub view: CertView,
+    pub view_json: Box<serde_json::value::RawValue>,
 }
 
 #[derive(Debug, FromQueryResult)]
@@ -170,7 +172,13 @@ impl Joined {
             revocation_reason: self.revocation_reason,
             revoked_at: self.revoked_at,
         };
-        Ok(CertRecord { facts, view })
+        let view_json = serde_json::value::to_raw_value(&view)
+            .map_err(|e| StoreError::Corrupt(format!("certificate view: {e}")))?;
+        Ok(CertRecord {
+            facts,
+            view,
+            view_json,
+        })
     }
 }
 

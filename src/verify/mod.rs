@@ -45,7 +45,7 @@ pub struct Verdict {
 
 fn view_only<S: Serializer>(c: &Option<Arc<CertRecord>>, s: S) -> Result<S::Ok, S::Error> {
     match c {
-        Some(rec) => rec.view.serialize(s),
+        Some(rec) => rec.view_json.serialize(s),
         None => s.serialize_none(),
     }
 }

@@ -1,5 +1,5 @@
 //! Scan recording off the hot path. A scan updates an in-memory tally and returns at once; a
-//! background task writes the tallies in batches (every 200 ms by default) and on shutdown.
+//! background task writes the tallies in batches (every second by default) and on shutdown.
 //!
 //! The counts a verdict shows are the stored totals this node last read (refreshed by every
 //! flush and at most a second old for a label being scanned) plus what this node has not
@@ -129,11 +129,17 @@ impl Pending {
     }
 }
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 struct Known {
     totals: Option<ScanTotals>,
     read_at: Instant,
+    /// Clients this node already wrote for this label today: a repeat scan by the same client
+    /// need not be written again. A handful at most; it is only an optimisation.
+    clients: Vec<(NaiveDate, String)>,
 }
+
+/// Clients remembered per label, to skip rewriting them.
+const KNOWN_CLIENTS: usize = 8;
 
 /// How long stored totals are trusted before a scan re-reads them (other nodes write too).
 const KNOWN_TTL: Duration = Duration::from_secs(1);
@@ -189,11 +195,13 @@ impl Scans {
             known.clear();
         }
         for k in keys {
+            let clients = known.get(k).map(|e| e.clients.clone()).unwrap_or_default();
             known.insert(
                 *k,
                 Known {
                     totals: found.remove(k),
                     read_at: now,
+                    clients,
                 },
             );
         }
@@ -202,12 +210,21 @@ impl Scans {
 
     /// Counts one scan and returns the label's figures including it.
     pub fn record(&self, key: LabelKey, source: &Source, now: DateTime<Utc>) -> LabelStats {
-        let known = self
-            .known
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(&key)
-            .and_then(|k| k.totals);
+        let today = now.date_naive();
+        let (known, seen) = {
+            let map = self.known.read().unwrap_or_else(|e| e.into_inner());
+            let entry = map.get(&key);
+            let seen = match (entry, source) {
+                (Some(e), Source::Consumer(Some(c))) => {
+                    e.clients.iter().any(|(d, k)| *d == today && k == c)
+                }
+                _ => false,
+            };
+            (entry.and_then(|k| k.totals), seen)
+        };
+        // A client already written today is a scan, but not a new distinct client.
+        let anonymous = Source::Consumer(None);
+        let source = if seen { &anonymous } else { source };
         let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
         let p = if pending.len() < MAX_PENDING || pending.contains_key(&key) {
             let p = pending.entry(key).or_insert_with(|| Pending::new(now));
@@ -299,14 +316,25 @@ impl Scans {
                     known.clear();
                 }
                 for t in totals {
+                    let key = LabelKey {
+                        certificate: t.certificate,
+                        item: t.item,
+                    };
+                    let mut clients = known.remove(&key).map(|e| e.clients).unwrap_or_default();
+                    if let Some(p) = batch.get(&key) {
+                        clients.retain(|(d, _)| *d == p.day);
+                        for c in &p.clients {
+                            if clients.len() < KNOWN_CLIENTS {
+                                clients.push((p.day, c.clone()));
+                            }
+                        }
+                    }
                     known.insert(
-                        LabelKey {
-                            certificate: t.certificate,
-                            item: t.item,
-                        },
+                        key,
                         Known {
                             totals: Some(t),
                             read_at: now,
+                            clients,
                         },
                     );
                 }
