@@ -156,16 +156,7 @@ async fn issue_demo_certificates(
             store::certificates::issue_audited(&tx, &req, signer.kid, "bootstrap", now).await?;
         if let Some(reason) = revoked {
             let number = values::CertificateNumber(rec.facts.number);
-            let (before, after) = store::certificates::revoke(&tx, number, reason, now).await?;
-            store::audit::record(
-                &tx,
-                "bootstrap",
-                "certificate.revoke",
-                &format!("certificate:{number}"),
-                Some(&before.status),
-                Some(&serde_json::json!({"status": after.status, "reason": reason})),
-            )
-            .await?;
+            store::certificates::revoke_audited(&tx, number, reason, "bootstrap").await?;
         }
         issued += 1;
     }

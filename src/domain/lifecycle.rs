@@ -200,11 +200,11 @@ mod tests {
     #[test]
     fn every_bad_field_is_named() {
         let today = day("2026-11-29");
-        let fields = |r: RawCertificateRequest<'static>| -> Vec<&'static str> {
+        let fields = |r: RawCertificateRequest<'static>| -> Vec<String> {
             CertificateRequest::parse(&r, today)
                 .unwrap_err()
                 .iter()
-                .map(|e| e.field)
+                .map(|e| e.field.to_string())
                 .collect()
         };
         assert_eq!(

@@ -11,14 +11,22 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{field}: {message}")]
 pub struct FieldError {
-    pub field: &'static str,
+    pub field: std::borrow::Cow<'static, str>,
     pub message: String,
 }
 
 impl FieldError {
     pub fn new(field: &'static str, message: impl Into<String>) -> Self {
         FieldError {
-            field,
+            field: std::borrow::Cow::Borrowed(field),
+            message: message.into(),
+        }
+    }
+
+    /// A field named at run time, e.g. a JSON path like `names.ar`.
+    pub fn new_owned(field: String, message: impl Into<String>) -> Self {
+        FieldError {
+            field: std::borrow::Cow::Owned(field),
             message: message.into(),
         }
     }
@@ -28,7 +36,7 @@ impl FieldError {
 macro_rules! word_enum {
     ($(#[$meta:meta])* $name:ident { $($variant:ident = $word:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         pub enum $name {
             $(#[serde(rename = $word)] $variant),+
         }
@@ -65,6 +73,19 @@ macro_rules! word_enum {
                 f.write_str(self.as_str())
             }
         }
+
+        // Written by hand: the derive does not see serde renames made inside a macro.
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                use utoipa::openapi::schema::{ObjectBuilder, Type};
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .enum_values(Some([$($word),+]))
+                    .into()
+            }
+        }
+
+        impl utoipa::ToSchema for $name {}
     };
 }
 

@@ -114,7 +114,7 @@ impl ApiError {
             errors: errors
                 .into_iter()
                 .map(|e| InvalidField {
-                    field: e.field.to_owned(),
+                    field: e.field.into_owned(),
                     message: e.message,
                 })
                 .collect(),

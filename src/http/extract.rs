@@ -18,10 +18,34 @@ impl<T: serde::Serialize> axum::response::IntoResponse for Json<T> {
     }
 }
 
-/// `axum::extract::Query` with problem+json rejections.
-#[derive(Debug, Clone, Copy, Default, FromRequestParts)]
-#[from_request(via(axum::extract::Query), rejection(ApiError))]
+/// `axum::extract::Query` with problem+json rejections. A query string whose percent-encoding
+/// is not UTF-8 is refused rather than decoded with replacement characters.
+#[derive(Debug, Clone, Copy, Default)]
 pub struct Query<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for Query<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, ApiError> {
+        let raw = parts.uri.query().unwrap_or("");
+        if percent_encoding::percent_decode_str(&raw.replace('+', " "))
+            .decode_utf8()
+            .is_err()
+        {
+            return Err(ApiError::bad_request("the query string is not valid UTF-8"));
+        }
+        let axum::extract::Query(v) =
+            axum::extract::Query::<T>::from_request_parts(parts, state).await?;
+        Ok(Query(v))
+    }
+}
 
 /// `axum::extract::Path` with problem+json rejections.
 #[derive(Debug, Clone, Copy, Default, FromRequestParts)]

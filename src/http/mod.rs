@@ -48,6 +48,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(state.clone(), observe))
+        .layer(middleware::from_fn(problem_bodies))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_str(pages::csp())
@@ -92,11 +93,14 @@ pub fn router(state: AppState) -> Router {
 /// The `/api/v1` routes and the OpenAPI document generated from them.
 pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     use utoipa::OpenApi;
-    utoipa_axum::router::OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
-        .merge(public::router())
-        .merge(officer_api::router())
-        .merge(retail::router())
-        .split_for_parts()
+    let (router, mut doc) =
+        utoipa_axum::router::OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+            .merge(public::router())
+            .merge(officer_api::router())
+            .merge(retail::router())
+            .split_for_parts();
+    openapi::add_layer_responses(&mut doc);
+    (router, doc)
 }
 
 async fn timed_out(err: BoxError) -> Response {
@@ -106,6 +110,45 @@ async fn timed_out(err: BoxError) -> Response {
     } else {
         ApiError::internal(err).into_response()
     }
+}
+
+/// The longest request target accepted (path and query together).
+pub const MAX_URI: usize = 4096;
+
+/// Every API error is problem+json, whoever made it: errors produced by layers (a body over
+/// the limit, a URI too long) get their body rewritten here. Over-long URIs are refused first.
+async fn problem_bodies(req: Request, next: Next) -> Response {
+    let api = {
+        let p = req.uri().path();
+        p.starts_with("/api/") || p.starts_with("/.well-known/") || p == "/openapi.json"
+    };
+    if req.uri().to_string().len() > MAX_URI {
+        return ApiError::new(
+            StatusCode::URI_TOO_LONG,
+            format!("the request target is longer than {MAX_URI} bytes"),
+        )
+        .into_response();
+    }
+    let res = next.run(req).await;
+    let status = res.status();
+    let is_problem = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
+    if !api || is_problem || !(status.is_client_error() || status.is_server_error()) {
+        return res;
+    }
+    let detail = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => "the request body is too large".to_owned(),
+        s => s.canonical_reason().unwrap_or("error").to_lowercase(),
+    };
+    let mut problem = ApiError::new(status, detail).into_response();
+    for name in [header::RETRY_AFTER, header::ALLOW, header::WWW_AUTHENTICATE] {
+        if let Some(v) = res.headers().get(&name) {
+            problem.headers_mut().insert(name, v.clone());
+        }
+    }
+    problem
 }
 
 /// Records request count and latency under the matched route.

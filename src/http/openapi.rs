@@ -49,6 +49,47 @@ impl Modify for BearerKeys {
     }
 }
 
+/// Documents, on every operation, the answers the layers in front of the handlers can give:
+/// 414 for a request target over the limit, 503 when the request times out or the database
+/// is out of reach, and 413 for a body over the limit where there is a body.
+pub fn add_layer_responses(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+    let problem = |description: &str| {
+        ResponseBuilder::new()
+            .description(description)
+            .content(
+                "application/problem+json",
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("Problem")))
+                    .build(),
+            )
+            .build()
+    };
+    for item in doc.paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.post,
+            &mut item.patch,
+            &mut item.put,
+            &mut item.delete,
+        ];
+        for op in operations.into_iter().flatten() {
+            let responses = &mut op.responses.responses;
+            responses
+                .entry("414".into())
+                .or_insert_with(|| problem("The request target is too long").into());
+            responses.entry("503".into()).or_insert_with(|| {
+                problem("The request took too long, or the database is out of reach; retry").into()
+            });
+            if op.request_body.is_some() {
+                responses
+                    .entry("413".into())
+                    .or_insert_with(|| problem("The body is too large").into());
+            }
+        }
+    }
+}
+
 /// `GET /openapi.json` and `GET /api/docs`, serving the document built with the routes.
 pub fn router(doc: Arc<utoipa::openapi::OpenApi>) -> Router<AppState> {
     let json: Arc<str> = doc.to_json().unwrap_or_else(|_| "{}".to_owned()).into();

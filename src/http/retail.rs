@@ -99,7 +99,7 @@ pub struct LotVerdict {
 /// how its labels have been checked.
 #[utoipa::path(
     get, path = "/api/v1/lots/{number}", tag = "verification",
-    params(("number" = String, Path, description = "The certificate number, in decimal")),
+    params(("number" = String, Path, pattern = "^[0-9]{1,20}$", description = "The certificate number, in decimal")),
     security(("api_key" = [])),
     responses(
         (status = 200, description = "The lot", body = LotView),

@@ -73,13 +73,19 @@ pub fn is_unavailable(e: &DbErr) -> bool {
     match e {
         DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
         DbErr::Exec(RuntimeErr::SqlxError(s)) | DbErr::Query(RuntimeErr::SqlxError(s)) => {
-            matches!(
-                s.as_ref(),
+            match s.as_ref() {
                 sea_orm::sqlx::Error::Io(_)
-                    | sea_orm::sqlx::Error::PoolTimedOut
-                    | sea_orm::sqlx::Error::PoolClosed
-                    | sea_orm::sqlx::Error::WorkerCrashed
-            )
+                | sea_orm::sqlx::Error::PoolTimedOut
+                | sea_orm::sqlx::Error::PoolClosed
+                | sea_orm::sqlx::Error::WorkerCrashed
+                | sea_orm::sqlx::Error::Protocol(_) => true,
+                // PostgreSQL going away: connection exceptions (class 08), and the server
+                // shutting down or starting up (57P01, 57P02, 57P03).
+                sea_orm::sqlx::Error::Database(d) => d.code().is_some_and(|c| {
+                    c.starts_with("08") || matches!(c.as_ref(), "57P01" | "57P02" | "57P03")
+                }),
+                _ => false,
+            }
         }
         _ => false,
     }

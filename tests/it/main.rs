@@ -5,7 +5,9 @@ mod support;
 
 mod browser;
 mod cli;
+mod cluster;
 mod credential;
+mod hostile;
 mod labels;
 mod migrations;
 mod officer;
@@ -14,6 +16,7 @@ mod openapi;
 mod pages;
 mod process;
 mod registry;
+mod resilience;
 mod retail;
 mod vectors;
 mod verify;

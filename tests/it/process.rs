@@ -20,7 +20,10 @@ pub fn tasdiq(config: &Config) -> Command {
         .env("TASDIQ_SEEDS_DIR", &config.seeds_dir)
         .env("TASDIQ_ADMIN_PASSWORD", "correct horse battery staple")
         .env("TASDIQ_PUBLIC_URL", &config.public_url)
-        .env("TASDIQ_ADDR", config.addr.to_string());
+        .env("TASDIQ_ADDR", config.addr.to_string())
+        .env("TASDIQ_API_RATE", config.api_rate.to_string())
+        .env("TASDIQ_API_BURST", config.api_burst.to_string())
+        .env("TASDIQ_SCAN_FLUSH_MS", config.scan_flush_ms.to_string());
     c
 }
 
@@ -52,8 +55,21 @@ impl Server {
         config.public_url = format!("http://127.0.0.1:{port}");
         let mut child = tasdiq(config)
             .arg("serve")
+            .env(
+                "RUST_LOG",
+                std::env::var("TASDIQ_TEST_LOG").unwrap_or_else(|_| "warn".into()),
+            )
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(match &config_log(config) {
+                Some(path) => Stdio::from(
+                    std::fs::OpenOptions::new()
+                        .create(true)
+                        .append(true)
+                        .open(path)
+                        .expect("log file"),
+                ),
+                None => Stdio::inherit(),
+            })
             .spawn()
             .expect("spawn serve");
         let stdout = child.stdout.take().unwrap();
@@ -95,6 +111,13 @@ impl Server {
             .to_owned()
     }
 
+    /// Kills it with SIGKILL: no shutdown, no last flush.
+    pub fn kill9(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        std::mem::forget(self);
+    }
+
     /// Stops it with SIGTERM and returns its exit status code.
     pub fn stop(mut self) -> Option<i32> {
         terminate(&self.child);
@@ -132,4 +155,18 @@ pub fn http_get(url: &str) -> (u16, String) {
 pub fn mode_of(path: &Path) -> u32 {
     use std::os::unix::fs::PermissionsExt;
     std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+/// Where a server started for `config` writes its log: next to its key folder.
+pub fn config_log(config: &Config) -> Option<std::path::PathBuf> {
+    config.keys_dir.parent().map(|d| d.join("server.log"))
+}
+
+/// A blocking HTTP client that reports every status instead of failing on 4xx/5xx.
+pub fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(60)))
+        .build()
+        .into()
 }

@@ -28,9 +28,15 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NamesBody {
+    /// In Arabic script.
+    #[schema(min_length = 1, max_length = 200)]
     pub ar: String,
+    #[schema(min_length = 1, max_length = 200)]
     pub fr: String,
+    #[schema(min_length = 1, max_length = 200)]
     pub en: String,
+    /// In Tifinagh.
+    #[schema(min_length = 1, max_length = 200)]
     pub zgh: String,
 }
 
@@ -38,15 +44,24 @@ pub struct NamesBody {
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateBrand {
+    #[schema(minimum = 1, maximum = 65535)]
     pub number: i64,
+    #[schema(pattern = "^[a-z0-9-]{2,64}$")]
     pub code: String,
     pub names: NamesBody,
+    #[schema(value_type = BrandKind)]
     pub kind: String,
+    #[schema(value_type = Category)]
     pub category: String,
+    #[schema(value_type = Region)]
     pub region: String,
+    #[schema(min_length = 1, max_length = 200)]
     pub holder: String,
+    #[schema(min_length = 1, max_length = 64)]
     pub registration_number: Option<String>,
+    #[schema(min_length = 1, max_length = 200)]
     pub rules_ref: String,
+    #[schema(min_length = 1, max_length = 32)]
     pub rules_version: String,
     #[serde(default)]
     pub illustrative: bool,
@@ -57,15 +72,25 @@ pub struct CreateBrand {
 #[serde(deny_unknown_fields)]
 pub struct PatchBrand {
     pub names: Option<NamesBody>,
+    #[schema(value_type = Option<BrandKind>)]
     pub kind: Option<String>,
+    #[schema(value_type = Option<Category>)]
     pub category: Option<String>,
+    #[schema(value_type = Option<Region>)]
     pub region: Option<String>,
+    #[schema(min_length = 1, max_length = 200)]
     pub holder: Option<String>,
+    #[schema(min_length = 1, max_length = 64)]
     pub registration_number: Option<String>,
+    #[schema(min_length = 1, max_length = 200)]
     pub rules_ref: Option<String>,
+    #[schema(min_length = 1, max_length = 32)]
     pub rules_version: Option<String>,
     pub illustrative: Option<bool>,
+    /// A new status; it needs a `reason`.
+    #[schema(value_type = Option<Standing>)]
     pub status: Option<String>,
+    #[schema(min_length = 1, max_length = 500)]
     pub reason: Option<String>,
 }
 
@@ -96,7 +121,7 @@ pub fn status_with_reason(
 /// Registers a brand.
 #[utoipa::path(
     post, path = "/api/v1/brands", tag = "officers", request_body = CreateBrand,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry within 24 hours return the first answer")),
+    params(("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,255}$", description = "Makes a retry within 24 hours return the first answer")),
     security(("api_key" = [])),
     responses(
         (status = 201, description = "The new brand", body = crate::store::registry::BrandView),
@@ -197,8 +222,8 @@ async fn create(
 #[utoipa::path(
     patch, path = "/api/v1/brands/{number}", tag = "officers", request_body = PatchBrand,
     params(
-        ("number" = u16, Path, minimum = 1, description = "The brand's registry number"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry within 24 hours return the first answer"),
+        ("number" = u16, Path, minimum = 1, maximum = 65535, description = "The brand's registry number"),
+        ("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,255}$", description = "Makes a retry within 24 hours return the first answer"),
     ),
     security(("api_key" = [])),
     responses(

@@ -30,10 +30,15 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IssueBody {
+    #[schema(minimum = 1, maximum = 65535)]
     pub brand: i64,
+    #[schema(minimum = 1)]
     pub producer: i64,
+    #[schema(min_length = 1, max_length = 200)]
     pub product: String,
+    #[schema(min_length = 1, max_length = 64)]
     pub lot: String,
+    #[schema(minimum = 1, maximum = 1000000)]
     pub quantity: i64,
     #[schema(format = Date)]
     pub produced_on: String,
@@ -50,7 +55,7 @@ pub fn certificate_number(raw: &str) -> Result<CertificateNumber, ApiError> {
 /// The producer must hold an active right to use an active brand, valid today.
 #[utoipa::path(
     post, path = "/api/v1/certificates", tag = "certificates", request_body = IssueBody,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry within 24 hours return the same certificate")),
+    params(("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,255}$", description = "Makes a retry within 24 hours return the same certificate")),
     security(("api_key" = [])),
     responses(
         (status = 201, description = "The certificate: number (decimal string), status and label range", body = crate::store::certificates::CertView),
@@ -114,6 +119,7 @@ async fn issue(
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RevokeBody {
+    #[schema(min_length = 1, max_length = 500)]
     pub reason: String,
 }
 
@@ -121,8 +127,8 @@ pub struct RevokeBody {
 #[utoipa::path(
     post, path = "/api/v1/certificates/{number}/revoke", tag = "certificates", request_body = RevokeBody,
     params(
-        ("number" = String, Path, description = "The certificate number, in decimal"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry within 24 hours return the first answer"),
+        ("number" = String, Path, pattern = "^[0-9]{1,20}$", description = "The certificate number, in decimal"),
+        ("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,255}$", description = "Makes a retry within 24 hours return the first answer"),
     ),
     security(("api_key" = [])),
     responses(
@@ -170,7 +176,7 @@ async fn revoke(
 /// (`eddsa-jcs-2022`), signed with the key the certificate was issued under.
 #[utoipa::path(
     get, path = "/api/v1/certificates/{number}", tag = "certificates",
-    params(("number" = String, Path, description = "The certificate number, in decimal")),
+    params(("number" = String, Path, pattern = "^[0-9]{1,20}$", description = "The certificate number, in decimal")),
     responses(
         (status = 200, description = "The credential", body = Object, content_type = "application/vc+ld+json"),
         (status = 400, description = "A bad path, query or JSON syntax", body = Problem, content_type = "application/problem+json"),

@@ -31,6 +31,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GrantBody {
+    #[schema(minimum = 1)]
     pub producer: i64,
     #[schema(format = Date)]
     pub valid_from: String,
@@ -42,9 +43,14 @@ pub struct GrantBody {
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChangeBody {
+    /// Suspending or withdrawing needs a `reason`.
+    #[schema(value_type = Option<Standing>)]
     pub status: Option<String>,
+    #[schema(min_length = 1, max_length = 500)]
     pub reason: Option<String>,
+    #[schema(format = Date)]
     pub valid_from: Option<String>,
+    #[schema(format = Date)]
     pub valid_until: Option<String>,
 }
 
@@ -63,8 +69,8 @@ fn period(c: &mut Checks, from: &str, until: &str) -> Option<(NaiveDate, NaiveDa
 #[utoipa::path(
     post, path = "/api/v1/brands/{number}/members", tag = "officers", request_body = GrantBody,
     params(
-        ("number" = u16, Path, minimum = 1, description = "The brand's registry number"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry within 24 hours return the first answer"),
+        ("number" = u16, Path, minimum = 1, maximum = 65535, description = "The brand's registry number"),
+        ("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,255}$", description = "Makes a retry within 24 hours return the first answer"),
     ),
     security(("api_key" = [])),
     responses(
@@ -118,9 +124,9 @@ async fn grant(
 #[utoipa::path(
     patch, path = "/api/v1/brands/{number}/members/{producer_id}", tag = "officers", request_body = ChangeBody,
     params(
-        ("number" = u16, Path, minimum = 1, description = "The brand's registry number"),
+        ("number" = u16, Path, minimum = 1, maximum = 65535, description = "The brand's registry number"),
         ("producer_id" = i64, Path, minimum = 1, description = "The producer's id"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry within 24 hours return the first answer"),
+        ("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,255}$", description = "Makes a retry within 24 hours return the first answer"),
     ),
     security(("api_key" = [])),
     responses(
@@ -206,7 +212,7 @@ pub struct MembershipDetail {
 #[utoipa::path(
     get, path = "/api/v1/brands/{number}/members/{producer_id}", tag = "officers",
     params(
-        ("number" = u16, Path, minimum = 1, description = "The brand's registry number"),
+        ("number" = u16, Path, minimum = 1, maximum = 65535, description = "The brand's registry number"),
         ("producer_id" = i64, Path, minimum = 1, description = "The producer's id"),
     ),
     security(("api_key" = [])),

@@ -41,11 +41,12 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// Reads a JSON value into a request type; a mismatch is a 422 naming the field.
 pub fn body<T: DeserializeOwned>(v: Value) -> Result<T, ApiError> {
-    serde_json::from_value(v).map_err(|e| {
-        ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            format!("the request body does not fit: {e}"),
-        )
+    serde_path_to_error::deserialize(v).map_err(|e| {
+        let field = e.path().to_string();
+        let message = e.into_inner().to_string();
+        ApiError::invalid(vec![crate::domain::values::FieldError::new_owned(
+            field, message,
+        )])
     })
 }
 

@@ -24,15 +24,59 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(one, update))
 }
 
-/// Body of `POST /api/v1/producers`; in a PATCH every field is optional.
+/// Body of `POST /api/v1/producers`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewProducer {
+    #[schema(min_length = 1, max_length = 200)]
+    pub name: String,
+    #[schema(value_type = ProducerKind)]
+    pub kind: String,
+    /// Exactly 15 digits.
+    #[schema(pattern = "^[0-9]{15}$")]
+    pub ice: String,
+    #[schema(min_length = 1, max_length = 64)]
+    pub register_number: String,
+    #[schema(value_type = Region)]
+    pub region: String,
+    #[schema(min_length = 1, max_length = 100)]
+    pub province: String,
+    #[serde(default)]
+    pub women_led: bool,
+    #[serde(default)]
+    pub youth_led: bool,
+}
+
+impl From<NewProducer> for ProducerBody {
+    fn from(p: NewProducer) -> Self {
+        ProducerBody {
+            name: Some(p.name),
+            kind: Some(p.kind),
+            ice: Some(p.ice),
+            register_number: Some(p.register_number),
+            region: Some(p.region),
+            province: Some(p.province),
+            women_led: Some(p.women_led),
+            youth_led: Some(p.youth_led),
+        }
+    }
+}
+
+/// Body of `PATCH /api/v1/producers/{id}`: the fields to change.
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProducerBody {
+    #[schema(min_length = 1, max_length = 200)]
     pub name: Option<String>,
+    #[schema(value_type = Option<ProducerKind>)]
     pub kind: Option<String>,
+    #[schema(pattern = "^[0-9]{15}$")]
     pub ice: Option<String>,
+    #[schema(min_length = 1, max_length = 64)]
     pub register_number: Option<String>,
+    #[schema(value_type = Option<Region>)]
     pub region: Option<String>,
+    #[schema(min_length = 1, max_length = 100)]
     pub province: Option<String>,
     pub women_led: Option<bool>,
     pub youth_led: Option<bool>,
@@ -120,8 +164,8 @@ impl ProducerBody {
 
 /// Registers a producer: a cooperative, association, company or artisan.
 #[utoipa::path(
-    post, path = "/api/v1/producers", tag = "officers", request_body = ProducerBody,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry within 24 hours return the first answer")),
+    post, path = "/api/v1/producers", tag = "officers", request_body = NewProducer,
+    params(("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,255}$", description = "Makes a retry within 24 hours return the first answer")),
     security(("api_key" = [])),
     responses(
         (status = 201, description = "The new producer, with its id", body = ProducerView),
@@ -140,7 +184,7 @@ async fn create(
     headers: HeaderMap,
     Json(raw): Json<Value>,
 ) -> Result<Response, ApiError> {
-    let fields = body::<ProducerBody>(raw.clone())?.check(None)?;
+    let fields = ProducerBody::from(body::<NewProducer>(raw.clone())?).check(None)?;
     let (actor, fields) = (who.actor.as_str(), &fields);
     write(
         &state,
@@ -209,7 +253,7 @@ async fn one(
     patch, path = "/api/v1/producers/{id}", tag = "officers", request_body = ProducerBody,
     params(
         ("id" = i64, Path, minimum = 1, description = "The producer's id"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry within 24 hours return the first answer"),
+        ("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,255}$", description = "Makes a retry within 24 hours return the first answer"),
     ),
     security(("api_key" = [])),
     responses(

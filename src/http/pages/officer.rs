@@ -894,7 +894,7 @@ fn read_producer(form: &Form) -> Result<ProducerFields, HashMap<String, String>>
         r: Result<T, values::FieldError>,
     ) -> Option<T> {
         r.map_err(|e| {
-            errors.insert(e.field.to_owned(), e.message);
+            errors.insert(e.field.into_owned(), e.message);
         })
         .ok()
     }
@@ -1147,7 +1147,7 @@ async fn issue(State(state): State<AppState>, ui: Ui, RawForm(body): RawForm) ->
         Err(errs) => {
             let errors = errs
                 .into_iter()
-                .map(|e| (e.field.to_owned(), e.message))
+                .map(|e| (e.field.into_owned(), e.message))
                 .collect();
             return issue_form(&ui, echo, errors, None, StatusCode::UNPROCESSABLE_ENTITY);
         }

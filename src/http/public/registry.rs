@@ -105,7 +105,7 @@ pub fn brand_number(raw: &str) -> Result<BrandNumber, ApiError> {
 /// One brand.
 #[utoipa::path(
     get, path = "/api/v1/brands/{number}", tag = "registry",
-    params(("number" = u16, Path, minimum = 1, description = "The brand's registry number")),
+    params(("number" = u16, Path, minimum = 1, maximum = 65535, description = "The brand's registry number")),
     responses(
         (status = 200, description = "The brand", body = BrandView),
         (status = 400, description = "Not a brand number", body = Problem, content_type = "application/problem+json"),
@@ -135,7 +135,7 @@ pub struct PageQuery {
 /// The producers holding (or having held) the right to use a brand.
 #[utoipa::path(
     get, path = "/api/v1/brands/{number}/members", tag = "registry",
-    params(("number" = u16, Path, minimum = 1, description = "The brand's registry number"), PageQuery),
+    params(("number" = u16, Path, minimum = 1, maximum = 65535, description = "The brand's registry number"), PageQuery),
     responses(
         (status = 200, description = "A page of members", body = Page<MemberView>),
         (status = 400, description = "A bad number or page", body = Problem, content_type = "application/problem+json"),

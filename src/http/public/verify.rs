@@ -25,7 +25,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// The verdict for one label code (or label URL). Counts the scan.
 #[utoipa::path(
     get, path = "/api/v1/verify/{code}", tag = "verification",
-    params(("code" = String, Path, description = "The 207-digit label code, or a percent-encoded label URL")),
+    params(("code" = String, Path, pattern = "^[0-9]{207}$", description = "The 207-digit label code (a percent-encoded label URL is accepted too)")),
     responses(
         (status = 200, description = "The verdict", body = Verdict),
         (status = 400, description = "Not a label code; `reason` says why (bad_length, non_digit, group_overflow, unknown_version)", body = Problem, content_type = "application/problem+json"),
