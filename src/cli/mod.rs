@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 use crate::config::Config;
 
 mod accounts;
+mod backup;
 mod keys;
 mod labels;
 mod serve;
@@ -49,6 +50,12 @@ pub enum Command {
     Officer {
         #[command(subcommand)]
         command: accounts::OfficerCommand,
+    },
+    /// Back up a SQLite database online into a new file.
+    Backup {
+        /// The backup file to create.
+        #[arg(long)]
+        to: PathBuf,
     },
     /// Export a certificate's labels for printing.
     Labels {
@@ -121,6 +128,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Apikey { command } => accounts::apikey(config, command).await,
         Command::Officer { command } => accounts::officer(config, command).await,
         Command::Labels { command } => labels::run(config, command).await,
+        Command::Backup { to } => backup::run(config, &to).await,
         Command::Verify { .. } => Ok(ExitCode::from(2)),
     }
 }
