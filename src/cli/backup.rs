@@ -19,7 +19,8 @@ pub async fn run(config: Config, to: &Path) -> anyhow::Result<ExitCode> {
     }
     let db = crate::db::connect(&config).await?;
     let target = to.to_string_lossy().replace('\'', "''");
-    db.execute_unprepared(&format!("VACUUM INTO '{target}'")).await?;
+    db.execute_unprepared(&format!("VACUUM INTO '{target}'"))
+        .await?;
     println!("backed up to {}", to.display());
     Ok(ExitCode::SUCCESS)
 }

@@ -4,7 +4,7 @@
 use std::process::Command;
 
 use crate::process::Server;
-use crate::support::{repo, TestDb};
+use crate::support::{TestDb, repo};
 
 #[test]
 fn a_backup_restores_into_a_working_service() {
@@ -23,7 +23,14 @@ fn a_backup_restores_into_a_working_service() {
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
-    assert!(stdout.contains("restored:") && stdout.contains("authentic"), "{stdout}");
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("restored:") && stdout.contains("authentic"),
+        "{stdout}"
+    );
     server.stop();
 }

@@ -661,24 +661,29 @@ async fn brand_status(
     };
     let actor = ui.actor();
     let (actor, patch) = (actor.as_str(), &patch);
-    match state
+    let result = state
         .write(|tx| async move { st::brands::update(&*tx, n, patch, actor).await })
-        .await
-    {
+        .await;
+    after_brand_change(&state, &ui, &number, n, result, Form::new()).await
+}
+
+/// After a change on a brand's page: back to the page with "saved", or the page with the error.
+async fn after_brand_change<T>(
+    state: &AppState,
+    ui: &Ui,
+    number: &str,
+    n: BrandNumber,
+    result: Result<T, StoreError>,
+    form: Form,
+) -> Response {
+    match result {
         Ok(_) => {
             state.statuses_changed();
             Redirect::to(&format!("/officer/brands/{n}?saved=1")).into_response()
         }
         Err(e) => {
-            brand_page(
-                &state,
-                &ui,
-                &number,
-                None,
-                Some(crate::http::error::ApiError::from(e).detail),
-                Form::new(),
-            )
-            .await
+            let detail = crate::http::error::ApiError::from(e).detail;
+            brand_page(state, ui, number, None, Some(detail), form).await
         }
     }
 }
@@ -731,28 +736,12 @@ async fn grant(
     }
     let actor = ui.actor();
     let actor = actor.as_str();
-    match state
+    let result = state
         .write(
             |tx| async move { st::memberships::grant(&*tx, n, producer, from, until, actor).await },
         )
-        .await
-    {
-        Ok(_) => {
-            state.statuses_changed();
-            Redirect::to(&format!("/officer/brands/{n}?saved=1")).into_response()
-        }
-        Err(e) => {
-            brand_page(
-                &state,
-                &ui,
-                &number,
-                None,
-                Some(crate::http::error::ApiError::from(e).detail),
-                form,
-            )
-            .await
-        }
-    }
+        .await;
+    after_brand_change(&state, &ui, &number, n, result, form).await
 }
 
 async fn change_member(
@@ -800,28 +789,12 @@ async fn change_member(
         actor.as_str(),
         Some(reason.as_str()).filter(|r| !r.is_empty()),
     );
-    match state
+    let result = state
         .write(|tx| async move {
             st::memberships::set_status(&*tx, n, producer, status, reason, None, actor).await
         })
-        .await
-    {
-        Ok(_) => {
-            state.statuses_changed();
-            Redirect::to(&format!("/officer/brands/{n}?saved=1")).into_response()
-        }
-        Err(e) => {
-            brand_page(
-                &state,
-                &ui,
-                &number,
-                None,
-                Some(crate::http::error::ApiError::from(e).detail),
-                Form::new(),
-            )
-            .await
-        }
-    }
+        .await;
+    after_brand_change(&state, &ui, &number, n, result, Form::new()).await
 }
 
 // ----- producers -----------------------------------------------------------------------------
