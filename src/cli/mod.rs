@@ -129,6 +129,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Officer { command } => accounts::officer(config, command).await,
         Command::Labels { command } => labels::run(config, command).await,
         Command::Backup { to } => backup::run(config, &to).await,
+        // Handled in `run` before any runtime starts; never reaches here.
         Command::Verify { .. } => Ok(ExitCode::from(2)),
     }
 }

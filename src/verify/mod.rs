@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Serialize, Serializer};
 
 use crate::domain::code::{CodeError, Label};
@@ -339,11 +339,6 @@ pub(crate) async fn finish(
         certificate: if genuine { record } else { None },
         warnings,
     })
-}
-
-/// Today's date as the verdict sees it.
-pub fn today(now: DateTime<Utc>) -> NaiveDate {
-    now.date_naive()
 }
 
 #[cfg(test)]
