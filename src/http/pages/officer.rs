@@ -185,6 +185,14 @@ impl Ui {
         )
     }
 
+    fn not_found(&self) -> Response {
+        self.message(
+            StatusCode::NOT_FOUND,
+            "error-not-found-title",
+            String::new(),
+        )
+    }
+
     fn forbidden(&self) -> Response {
         self.message(StatusCode::FORBIDDEN, "o-forbidden", String::new())
     }
@@ -210,6 +218,31 @@ impl Ui {
 }
 
 type Form = HashMap<String, String>;
+
+/// A form posted by a signed-in officer, its CSRF token checked: a form without the session's
+/// token is refused before any handler sees it.
+pub struct Posted {
+    pub ui: Ui,
+    pub form: Form,
+}
+
+impl axum::extract::FromRequest<AppState> for Posted {
+    type Rejection = Response;
+
+    async fn from_request(req: axum::extract::Request, state: &AppState) -> Result<Self, Response> {
+        let (mut parts, body) = req.into_parts();
+        let ui = Ui::from_request_parts(&mut parts, state).await?;
+        let req = axum::extract::Request::from_parts(parts, body);
+        let RawForm(bytes) = RawForm::from_request(req, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let form = parse_form(&bytes);
+        if !ui.csrf_ok(&form) {
+            return Err(ui.csrf_failed());
+        }
+        Ok(Posted { ui, form })
+    }
+}
 
 fn parse_form(bytes: &[u8]) -> Form {
     serde_urlencoded::from_bytes::<Vec<(String, String)>>(bytes)
@@ -404,13 +437,9 @@ async fn login(
 
 async fn logout(
     State(state): State<AppState>,
-    ui: Ui,
     headers: HeaderMap,
-    RawForm(body): RawForm,
+    Posted { ui, .. }: Posted,
 ) -> Response {
-    if !ui.csrf_ok(&parse_form(&body)) {
-        return ui.csrf_failed();
-    }
     if let Some(token) = cookie(&headers, COOKIE_NAME)
         && let Err(e) = st::sessions::delete(&state.db, token).await
     {
@@ -592,11 +621,7 @@ async fn brand_page(
     grant: Form,
 ) -> Response {
     let Some(number) = brand_number(number) else {
-        return ui.message(
-            StatusCode::NOT_FOUND,
-            "error-not-found-title",
-            String::new(),
-        );
+        return ui.not_found();
     };
     let brand = match registry::get_brand(&state.db, number).await {
         Ok(b) => b,
@@ -627,20 +652,11 @@ async fn brand_page(
 
 async fn brand_status(
     State(state): State<AppState>,
-    ui: Ui,
     axum::extract::Path(number): axum::extract::Path<String>,
-    RawForm(body): RawForm,
+    Posted { ui, form }: Posted,
 ) -> Response {
-    let form = parse_form(&body);
-    if !ui.csrf_ok(&form) {
-        return ui.csrf_failed();
-    }
     let Some(n) = brand_number(&number) else {
-        return ui.message(
-            StatusCode::NOT_FOUND,
-            "error-not-found-title",
-            String::new(),
-        );
+        return ui.not_found();
     };
     let status = Standing::parse("status", field(&form, "status"));
     let reason = values::text("reason", field(&form, "reason"), 500);
@@ -690,20 +706,11 @@ async fn after_brand_change<T>(
 
 async fn grant(
     State(state): State<AppState>,
-    ui: Ui,
     axum::extract::Path(number): axum::extract::Path<String>,
-    RawForm(body): RawForm,
+    Posted { ui, form }: Posted,
 ) -> Response {
-    let form = parse_form(&body);
-    if !ui.csrf_ok(&form) {
-        return ui.csrf_failed();
-    }
     let Some(n) = brand_number(&number) else {
-        return ui.message(
-            StatusCode::NOT_FOUND,
-            "error-not-found-title",
-            String::new(),
-        );
+        return ui.not_found();
     };
     let producer: Option<i64> = field(&form, "producer").parse().ok().filter(|p| *p > 0);
     let from = values::iso_date("valid_from", field(&form, "valid_from"));
@@ -746,20 +753,11 @@ async fn grant(
 
 async fn change_member(
     State(state): State<AppState>,
-    ui: Ui,
     axum::extract::Path((number, producer)): axum::extract::Path<(String, String)>,
-    RawForm(body): RawForm,
+    Posted { ui, form }: Posted,
 ) -> Response {
-    let form = parse_form(&body);
-    if !ui.csrf_ok(&form) {
-        return ui.csrf_failed();
-    }
     let (Some(n), Ok(producer)) = (brand_number(&number), producer.parse::<i64>()) else {
-        return ui.message(
-            StatusCode::NOT_FOUND,
-            "error-not-found-title",
-            String::new(),
-        );
+        return ui.not_found();
     };
     let Ok(status) = Standing::parse("status", field(&form, "status")) else {
         return brand_page(
@@ -913,15 +911,7 @@ fn form_value(form: &Form, id: Option<i64>) -> Value {
     }
 }
 
-async fn create_producer(
-    State(state): State<AppState>,
-    ui: Ui,
-    RawForm(body): RawForm,
-) -> Response {
-    let form = parse_form(&body);
-    if !ui.csrf_ok(&form) {
-        return ui.csrf_failed();
-    }
+async fn create_producer(State(state): State<AppState>, Posted { ui, form }: Posted) -> Response {
     let fields = match read_producer(&form) {
         Ok(f) => f,
         Err(errors) => {
@@ -965,11 +955,7 @@ async fn producer(
 ) -> Response {
     let q = query(raw.as_deref());
     let Ok(id) = id.parse::<i64>() else {
-        return ui.message(
-            StatusCode::NOT_FOUND,
-            "error-not-found-title",
-            String::new(),
-        );
+        return ui.not_found();
     };
     let (p, m) = match (
         st::producers::get(&state.db, id).await,
@@ -990,20 +976,11 @@ async fn producer(
 
 async fn update_producer(
     State(state): State<AppState>,
-    ui: Ui,
     axum::extract::Path(id): axum::extract::Path<String>,
-    RawForm(body): RawForm,
+    Posted { ui, form }: Posted,
 ) -> Response {
-    let form = parse_form(&body);
-    if !ui.csrf_ok(&form) {
-        return ui.csrf_failed();
-    }
     let Ok(id) = id.parse::<i64>() else {
-        return ui.message(
-            StatusCode::NOT_FOUND,
-            "error-not-found-title",
-            String::new(),
-        );
+        return ui.not_found();
     };
     let fields = match read_producer(&form) {
         Ok(f) => f,
@@ -1091,11 +1068,7 @@ async fn new_certificate(ui: Ui, RawQuery(raw): RawQuery) -> Response {
     )
 }
 
-async fn issue(State(state): State<AppState>, ui: Ui, RawForm(body): RawForm) -> Response {
-    let form = parse_form(&body);
-    if !ui.csrf_ok(&form) {
-        return ui.csrf_failed();
-    }
+async fn issue(State(state): State<AppState>, Posted { ui, form }: Posted) -> Response {
     let echo = context! {
         brand => field(&form, "brand"), producer => field(&form, "producer"), product => field(&form, "product"),
         lot => field(&form, "lot"), quantity => field(&form, "quantity"),
@@ -1160,11 +1133,7 @@ async fn certificate(
 ) -> Response {
     let q = query(raw.as_deref());
     let Ok(n) = CertificateNumber::parse("number", &number) else {
-        return ui.message(
-            StatusCode::NOT_FOUND,
-            "error-not-found-title",
-            String::new(),
-        );
+        return ui.not_found();
     };
     match verify::lookup(&state, n).await {
         Ok(Some(rec)) => ui.page(
@@ -1177,31 +1146,18 @@ async fn certificate(
                 flash => flash(&q, &ui),
             },
         ),
-        Ok(None) => ui.message(
-            StatusCode::NOT_FOUND,
-            "error-not-found-title",
-            String::new(),
-        ),
+        Ok(None) => ui.not_found(),
         Err(e) => ui.failed(e),
     }
 }
 
 async fn revoke(
     State(state): State<AppState>,
-    ui: Ui,
     axum::extract::Path(number): axum::extract::Path<String>,
-    RawForm(body): RawForm,
+    Posted { ui, form }: Posted,
 ) -> Response {
-    let form = parse_form(&body);
-    if !ui.csrf_ok(&form) {
-        return ui.csrf_failed();
-    }
     let Ok(n) = CertificateNumber::parse("number", &number) else {
-        return ui.message(
-            StatusCode::NOT_FOUND,
-            "error-not-found-title",
-            String::new(),
-        );
+        return ui.not_found();
     };
     let Ok(reason) = values::text("reason", field(&form, "reason"), 500) else {
         return ui.message(
@@ -1275,13 +1231,9 @@ async fn officers(State(state): State<AppState>, ui: Ui) -> Response {
     }
 }
 
-async fn create_officer(State(state): State<AppState>, ui: Ui, RawForm(body): RawForm) -> Response {
+async fn create_officer(State(state): State<AppState>, Posted { ui, form }: Posted) -> Response {
     if !ui.admin() {
         return ui.forbidden();
-    }
-    let form = parse_form(&body);
-    if !ui.csrf_ok(&form) {
-        return ui.csrf_failed();
     }
     let role = Role::parse("role", field(&form, "role"))
         .ok()
@@ -1332,13 +1284,9 @@ async fn apikeys(State(state): State<AppState>, ui: Ui) -> Response {
     apikeys_page(&state, &ui, None).await
 }
 
-async fn create_apikey(State(state): State<AppState>, ui: Ui, RawForm(body): RawForm) -> Response {
+async fn create_apikey(State(state): State<AppState>, Posted { ui, form }: Posted) -> Response {
     if !ui.admin() {
         return ui.forbidden();
-    }
-    let form = parse_form(&body);
-    if !ui.csrf_ok(&form) {
-        return ui.csrf_failed();
     }
     let role = Role::parse("role", field(&form, "role"))
         .ok()
@@ -1377,22 +1325,14 @@ async fn create_apikey(State(state): State<AppState>, ui: Ui, RawForm(body): Raw
 
 async fn revoke_apikey(
     State(state): State<AppState>,
-    ui: Ui,
     axum::extract::Path(id): axum::extract::Path<String>,
-    RawForm(body): RawForm,
+    Posted { ui, .. }: Posted,
 ) -> Response {
     if !ui.admin() {
         return ui.forbidden();
     }
-    if !ui.csrf_ok(&parse_form(&body)) {
-        return ui.csrf_failed();
-    }
     let Ok(id) = id.parse::<i64>() else {
-        return ui.message(
-            StatusCode::NOT_FOUND,
-            "error-not-found-title",
-            String::new(),
-        );
+        return ui.not_found();
     };
     let actor = ui.actor();
     let actor = actor.as_str();
@@ -1436,12 +1376,9 @@ async fn keys(State(state): State<AppState>, ui: Ui) -> Response {
     )
 }
 
-async fn rotate_key(State(state): State<AppState>, ui: Ui, RawForm(body): RawForm) -> Response {
+async fn rotate_key(State(state): State<AppState>, Posted { ui, .. }: Posted) -> Response {
     if !ui.admin() {
         return ui.forbidden();
-    }
-    if !ui.csrf_ok(&parse_form(&body)) {
-        return ui.csrf_failed();
     }
     match keystore::rotate(&state.db, &state.config.keys_dir, &ui.actor()).await {
         Ok(_) => {
