@@ -6,13 +6,7 @@ use std::os::unix::fs::PermissionsExt;
 use sea_orm::EntityTrait;
 
 use crate::process::{Server, http_get, mode_of, run};
-use crate::support::{TestApp, TestDb};
-
-fn tamper(code: &str) -> String {
-    let mut b = code.as_bytes().to_vec();
-    b[150] = if b[150] == b'9' { b'8' } else { b[150] + 1 };
-    String::from_utf8(b).unwrap()
-}
+use crate::support::{TestApp, TestDb, tamper};
 
 #[test]
 fn serve_bootstraps_prints_samples_and_survives_rotation() {
@@ -125,7 +119,7 @@ async fn offline_verify_exit_codes() {
     );
 
     assert_eq!(
-        run(&config, &["verify", &tamper(&code), "--keys", keys])
+        run(&config, &["verify", &tamper(&code, 150), "--keys", keys])
             .status
             .code(),
         Some(1)

@@ -8,7 +8,7 @@ use tasdiq::domain::humancode::HumanCode;
 use tasdiq::domain::values::Role;
 use tasdiq::i18n::{I18n, Lang};
 
-use crate::support::{Reply, TestApp};
+use crate::support::{Reply, TestApp, tamper};
 
 async fn page(app: &TestApp, uri: &str, headers: &[(&str, &str)]) -> Reply {
     let mut req = Request::get(uri).header(header::ACCEPT, "text/html,application/xhtml+xml");
@@ -141,13 +141,7 @@ async fn every_verdict_reads_plainly() {
     assert!(html.contains(&msg(Lang::En, "reason-certificate_revoked")));
 
     let cert = app.authentic_certificate().await;
-    let mut fake = app.code(&cert, 1).into_bytes();
-    fake[150] = if fake[150] == b'9' {
-        b'8'
-    } else {
-        fake[150] + 1
-    };
-    let fake = String::from_utf8(fake).unwrap();
+    let fake = tamper(&app.code(&cert, 1), 150);
     let html = page(&app, &format!("/v/{fake}?lang=en"), &[]).await.text();
     assert!(html.contains(&title(Lang::En, "counterfeit")));
     assert!(
@@ -275,13 +269,7 @@ async fn consumers_report_suspicious_products() {
     let app = TestApp::new().await;
     let key = app.key(Role::Officer).await;
     let cert = app.authentic_certificate().await;
-    let mut fake = app.code(&cert, 2).into_bytes();
-    fake[160] = if fake[160] == b'9' {
-        b'8'
-    } else {
-        fake[160] + 1
-    };
-    let fake = String::from_utf8(fake).unwrap();
+    let fake = tamper(&app.code(&cert, 2), 160);
     let html = page(&app, &format!("/v/{fake}?lang=fr"), &[]).await.text();
     let token = csrf_of(&html);
 

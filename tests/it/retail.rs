@@ -5,13 +5,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 use tasdiq::domain::values::Role;
 
-use crate::support::TestApp;
-
-fn tamper(code: &str, pos: usize) -> String {
-    let mut b = code.as_bytes().to_vec();
-    b[pos] = if b[pos] == b'9' { b'8' } else { b[pos] + 1 };
-    String::from_utf8(b).unwrap()
-}
+use crate::support::{TestApp, tamper};
 
 fn statuses(v: &Value) -> Vec<String> {
     v["results"]

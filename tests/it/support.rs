@@ -19,6 +19,22 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The code with its digit at `pos` changed to another that still decodes, so the result is a
+/// well-formed label whose bytes differ and only the signature can tell. Raising a digit can
+/// push a 17-digit group past the 7 bytes it holds, so each other digit is tried in turn.
+pub fn tamper(code: &str, pos: usize) -> String {
+    let mut digits = code.as_bytes().to_vec();
+    let original = digits[pos];
+    for d in (b'0'..=b'9').filter(|&d| d != original) {
+        digits[pos] = d;
+        let changed = String::from_utf8(digits.clone()).expect("ASCII digits");
+        if tasdiq::domain::code::Label::parse(&changed).is_ok() {
+            return changed;
+        }
+    }
+    panic!("no other digit at {pos} of {code} decodes");
+}
+
 /// A database of its own for one test, dropped with it.
 pub struct TestDb {
     pub config: Config,

@@ -8,19 +8,13 @@ use tasdiq::domain::keys::SecretKey;
 use tasdiq::domain::values::label_days;
 use tasdiq::entity::{brand, certificate, membership};
 
-use crate::support::TestApp;
+use crate::support::{TestApp, tamper};
 
 async fn verdict(app: &TestApp, code: &str) -> Value {
     let res = app.get(&format!("/api/v1/verify/{code}")).await;
     assert_eq!(res.status, 200, "{}", res.text());
     assert_eq!(res.content_type(), "application/json");
     res.json()
-}
-
-fn tamper(code: &str, pos: usize) -> String {
-    let mut b = code.as_bytes().to_vec();
-    b[pos] = if b[pos] == b'9' { b'8' } else { b[pos] + 1 };
-    String::from_utf8(b).unwrap()
 }
 
 #[tokio::test]
