@@ -62,7 +62,9 @@ pub async fn run(db: &DatabaseConnection, config: &Config) -> anyhow::Result<Boo
                 (p.clone(), Some(p))
             }
         };
-        store::officers::create(db, &email, &password, Role::Admin).await?;
+        let tx = db.begin().await?;
+        store::officers::create(&tx, &email, &password, Role::Admin, "bootstrap").await?;
+        tx.commit().await?;
         report.admin_created = Some(AdminCreated {
             email,
             generated_password: generated,

@@ -4,6 +4,7 @@ use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
 
 use clap::Subcommand;
+use sea_orm::TransactionTrait;
 
 use crate::config::Config;
 use crate::domain::values::{self, Role};
@@ -51,16 +52,9 @@ pub async fn apikey(config: Config, cmd: ApiKeyCommand) -> anyhow::Result<ExitCo
     };
     let db = crate::db::connect(&config).await?;
     crate::bootstrap::migrate(&db).await?;
-    let (key, secret) = store::api_keys::create(&db, &name, role, "cli:apikey").await?;
-    store::audit::record(
-        &db,
-        "cli:apikey",
-        "apikey.create",
-        &format!("apikey:{}", key.id),
-        None::<&()>,
-        Some(&key),
-    )
-    .await?;
+    let tx = db.begin().await?;
+    let (key, secret) = store::api_keys::create(&tx, &name, role, "cli:apikey").await?;
+    tx.commit().await?;
     println!(
         "created {} key {:?} ({}); it is shown once, keep it now:",
         key.role, key.name, key.prefix
@@ -96,16 +90,9 @@ pub async fn officer(config: Config, cmd: OfficerCommand) -> anyhow::Result<Exit
     }
     let db = crate::db::connect(&config).await?;
     crate::bootstrap::migrate(&db).await?;
-    let officer = store::officers::create(&db, &email, &password, role).await?;
-    store::audit::record(
-        &db,
-        "cli:officer",
-        "officer.create",
-        &format!("officer:{}", officer.id),
-        None::<&()>,
-        Some(&officer),
-    )
-    .await?;
+    let tx = db.begin().await?;
+    let officer = store::officers::create(&tx, &email, &password, role, "cli:officer").await?;
+    tx.commit().await?;
     println!("created {} account {}", officer.role, officer.email);
     Ok(ExitCode::SUCCESS)
 }

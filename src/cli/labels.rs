@@ -90,23 +90,9 @@ pub async fn run(config: Config, cmd: LabelsCommand) -> anyhow::Result<ExitCode>
     );
     let result = tokio::task::spawn_blocking(move || -> anyhow::Result<String> {
         if let Some(path) = &args.pdf {
-            let mut f = std::io::BufWriter::new(std::fs::File::create(path)?);
-            let mut failed = None;
-            job.pdf(range, layout, |chunk, n| {
-                bar.inc(u64::from(n));
-                match f.write_all(&chunk) {
-                    Ok(()) => true,
-                    Err(e) => {
-                        failed = Some(e);
-                        false
-                    }
-                }
-            })?;
-            if let Some(e) = failed {
-                return Err(e.into());
-            }
-            f.flush()?;
-            bar.finish();
+            let mut sink = FileSink::create(path, &bar)?;
+            job.pdf(range, layout, |chunk, n| sink.write(&chunk, n))?;
+            sink.finish()?;
             return Ok(format!(
                 "wrote {} labels to {}",
                 range.count(),
@@ -114,23 +100,9 @@ pub async fn run(config: Config, cmd: LabelsCommand) -> anyhow::Result<ExitCode>
             ));
         }
         if let Some(path) = &args.csv {
-            let mut f = std::io::BufWriter::new(std::fs::File::create(path)?);
-            let mut failed = None;
-            job.csv(range, |chunk, n| {
-                bar.inc(u64::from(n));
-                match f.write_all(chunk.as_bytes()) {
-                    Ok(()) => true,
-                    Err(e) => {
-                        failed = Some(e);
-                        false
-                    }
-                }
-            })?;
-            if let Some(e) = failed {
-                return Err(e.into());
-            }
-            f.flush()?;
-            bar.finish();
+            let mut sink = FileSink::create(path, &bar)?;
+            job.csv(range, |chunk, n| sink.write(chunk.as_bytes(), n))?;
+            sink.finish()?;
             return Ok(format!(
                 "wrote {} rows to {}",
                 range.count(),
@@ -154,4 +126,43 @@ pub async fn run(config: Config, cmd: LabelsCommand) -> anyhow::Result<ExitCode>
     .await??;
     println!("{result}");
     Ok(ExitCode::SUCCESS)
+}
+
+/// A file labels stream into, ticking the progress bar. The first write error stops the
+/// stream, and `finish` returns it.
+struct FileSink<'a> {
+    out: std::io::BufWriter<std::fs::File>,
+    bar: &'a ProgressBar,
+    failed: Option<std::io::Error>,
+}
+
+impl<'a> FileSink<'a> {
+    fn create(path: &std::path::Path, bar: &'a ProgressBar) -> std::io::Result<Self> {
+        Ok(FileSink {
+            out: std::io::BufWriter::new(std::fs::File::create(path)?),
+            bar,
+            failed: None,
+        })
+    }
+
+    /// Writes a chunk of `n` labels; false once a write has failed, to stop the stream.
+    fn write(&mut self, chunk: &[u8], n: u32) -> bool {
+        self.bar.inc(u64::from(n));
+        match self.out.write_all(chunk) {
+            Ok(()) => true,
+            Err(e) => {
+                self.failed = Some(e);
+                false
+            }
+        }
+    }
+
+    fn finish(mut self) -> anyhow::Result<()> {
+        if let Some(e) = self.failed {
+            return Err(e.into());
+        }
+        self.out.flush()?;
+        self.bar.finish();
+        Ok(())
+    }
 }

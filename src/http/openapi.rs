@@ -3,15 +3,16 @@
 //! routes it, so the document cannot drift from what is served. `GET /openapi.json` serves it
 //! and `GET /api/docs` renders it as a self-contained HTML reference.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::header;
+use axum::response::Html;
 use axum::routing::get;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
-use utoipa::{Modify, OpenApi};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response as ApiResponse, ResponseBuilder};
+use utoipa::{IntoResponses, Modify, OpenApi};
 
 use crate::state::AppState;
 
@@ -49,22 +50,78 @@ impl Modify for BearerKeys {
     }
 }
 
+/// A response carrying a problem document, as every error of the API does.
+fn problem(description: &str) -> RefOr<ApiResponse> {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            "application/problem+json",
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Problem")))
+                .build(),
+        )
+        .build()
+        .into()
+}
+
+fn problems(list: &[(u16, &str)]) -> BTreeMap<String, RefOr<ApiResponse>> {
+    list.iter()
+        .map(|(status, description)| (status.to_string(), problem(description)))
+        .collect()
+}
+
+/// The answers of any route behind an API key: a bad request, no or a bad key, a role that
+/// may not, and the key's rate limit. Named in `#[utoipa::path(responses(...))]`.
+pub struct Guarded;
+
+impl IntoResponses for Guarded {
+    fn responses() -> BTreeMap<String, RefOr<ApiResponse>> {
+        problems(&[
+            (400, "A bad path, query or JSON syntax"),
+            (401, "No credentials, or an unknown or revoked API key"),
+            (403, "The caller's role may not do this"),
+            (429, "Too many requests for this API key; see Retry-After"),
+        ])
+    }
+}
+
+/// The answers of a route that takes a JSON body: not JSON, or invalid fields.
+pub struct JsonBody;
+
+impl IntoResponses for JsonBody {
+    fn responses() -> BTreeMap<String, RefOr<ApiResponse>> {
+        problems(&[
+            (415, "Not sent as application/json"),
+            (422, "Invalid fields, each named in `errors`"),
+        ])
+    }
+}
+
+/// The answer of a route whose path names something that does not exist.
+pub struct NotFound;
+
+impl IntoResponses for NotFound {
+    fn responses() -> BTreeMap<String, RefOr<ApiResponse>> {
+        problems(&[(404, "No such resource")])
+    }
+}
+
+/// The answer of a change a rule of the registry refuses.
+pub struct Refused;
+
+impl IntoResponses for Refused {
+    fn responses() -> BTreeMap<String, RefOr<ApiResponse>> {
+        problems(&[(
+            409,
+            "A rule of the registry refuses it; `reason` names the rule",
+        )])
+    }
+}
+
 /// Documents, on every operation, the answers the layers in front of the handlers can give:
 /// 414 for a request target over the limit, 503 when the request times out or the database
 /// is out of reach, and 413 for a body over the limit where there is a body.
 pub fn add_layer_responses(doc: &mut utoipa::openapi::OpenApi) {
-    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
-    let problem = |description: &str| {
-        ResponseBuilder::new()
-            .description(description)
-            .content(
-                "application/problem+json",
-                ContentBuilder::new()
-                    .schema(Some(Ref::from_schema_name("Problem")))
-                    .build(),
-            )
-            .build()
-    };
     for item in doc.paths.paths.values_mut() {
         let operations = [
             &mut item.get,
@@ -77,14 +134,14 @@ pub fn add_layer_responses(doc: &mut utoipa::openapi::OpenApi) {
             let responses = &mut op.responses.responses;
             responses
                 .entry("414".into())
-                .or_insert_with(|| problem("The request target is too long").into());
+                .or_insert_with(|| problem("The request target is too long"));
             responses.entry("503".into()).or_insert_with(|| {
-                problem("The request took too long, or the database is out of reach; retry").into()
+                problem("The request took too long, or the database is out of reach; retry")
             });
             if op.request_body.is_some() {
                 responses
                     .entry("413".into())
-                    .or_insert_with(|| problem("The body is too large").into());
+                    .or_insert_with(|| problem("The body is too large"));
             }
         }
     }
@@ -109,20 +166,11 @@ pub fn router(doc: Arc<utoipa::openapi::OpenApi>) -> Router<AppState> {
         )
         .route(
             "/api/docs",
-            get(move |State(_): State<AppState>, headers: HeaderMap| {
+            get(move || {
                 let page = page.clone();
-                async move { docs_page(&page, &headers) }
+                async move { Html(page.to_string()) }
             }),
         )
-}
-
-fn docs_page(page: &str, _headers: &HeaderMap) -> Response {
-    let mut res = (StatusCode::OK, page.to_owned()).into_response();
-    res.headers_mut().insert(
-        header::CONTENT_TYPE,
-        header::HeaderValue::from_static("text/html; charset=utf-8"),
-    );
-    res
 }
 
 /// The API reference as one self-contained HTML page: every operation with its parameters,

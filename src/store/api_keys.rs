@@ -11,7 +11,7 @@ use sea_orm::{
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
-use super::StoreError;
+use super::{StoreError, audit};
 use crate::domain::values::Role;
 use crate::entity::api_key;
 
@@ -43,7 +43,8 @@ fn digest(secret: &str) -> [u8; 32] {
     Sha256::digest(secret.as_bytes()).into()
 }
 
-/// Creates a key; returns it with the one-time plaintext.
+/// Creates a key and its audit entry, with `created_by` as the actor; returns it with the
+/// one-time plaintext. Run it in a transaction so that both land or neither does.
 pub async fn create(
     db: &impl ConnectionTrait,
     name: &str,
@@ -71,7 +72,17 @@ pub async fn create(
     }
     .insert(db)
     .await?;
-    Ok((from_row(row)?, format!("tsq_{lookup}_{secret}")))
+    let key = from_row(row)?;
+    audit::record(
+        db,
+        created_by,
+        "apikey.create",
+        &format!("apikey:{}", key.id),
+        None::<&()>,
+        Some(&key),
+    )
+    .await?;
+    Ok((key, format!("tsq_{lookup}_{secret}")))
 }
 
 /// The key a bearer token stands for, if it is one of ours and not revoked.
@@ -117,8 +128,8 @@ pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<ApiKey>, StoreError> 
         .collect()
 }
 
-/// Revokes a key; it stops working at once.
-pub async fn revoke(db: &impl ConnectionTrait, id: i64) -> Result<ApiKey, StoreError> {
+/// Revokes a key and records who did; it stops working at once. Run it in a transaction.
+pub async fn revoke(db: &impl ConnectionTrait, id: i64, actor: &str) -> Result<ApiKey, StoreError> {
     let row = api_key::Entity::find_by_id(id)
         .one(db)
         .await?
@@ -131,5 +142,15 @@ pub async fn revoke(db: &impl ConnectionTrait, id: i64) -> Result<ApiKey, StoreE
     }
     let mut a: api_key::ActiveModel = row.into();
     a.revoked_at = Set(Some(Utc::now()));
-    from_row(a.update(db).await?)
+    let key = from_row(a.update(db).await?)?;
+    audit::record(
+        db,
+        actor,
+        "apikey.revoke",
+        &format!("apikey:{id}"),
+        None::<&()>,
+        Some(&key),
+    )
+    .await?;
+    Ok(key)
 }

@@ -8,7 +8,7 @@ use sea_orm::{
     QueryFilter,
 };
 
-use super::StoreError;
+use super::{StoreError, audit};
 use crate::domain::values::Role;
 use crate::entity::officer;
 
@@ -54,12 +54,14 @@ pub async fn count(db: &impl ConnectionTrait) -> Result<u64, StoreError> {
     Ok(officer::Entity::find().count(db).await?)
 }
 
-/// Creates an officer; a second account with the same e-mail is a conflict.
+/// Creates an officer and its audit entry; a second account with the same e-mail is a
+/// conflict. Run it in a transaction so that both land or neither does.
 pub async fn create(
     db: &impl ConnectionTrait,
     email: &str,
     password: &str,
     role: Role,
+    actor: &str,
 ) -> Result<Officer, StoreError> {
     if role == Role::Retailer {
         return Err(StoreError::conflict(
@@ -88,7 +90,17 @@ pub async fn create(
             e.into()
         }
     })?;
-    from_row(row)
+    let officer = from_row(row)?;
+    audit::record(
+        db,
+        actor,
+        "officer.create",
+        &format!("officer:{}", officer.id),
+        None::<&()>,
+        Some(&officer),
+    )
+    .await?;
+    Ok(officer)
 }
 
 /// Checks e-mail and password; `None` for an unknown e-mail, a wrong password or a disabled

@@ -365,4 +365,14 @@ async fn labels_export_from_the_command_line() {
             .code(),
         Some(2)
     );
+    // A disk that fills up stops the export with the system's error, not a short file.
+    for flag in ["--pdf", "--csv"] {
+        let out = run(&config, &["labels", "export", &n, flag, "/dev/full"]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{flag}: {stderr}");
+        assert!(
+            stderr.contains("No space left on device"),
+            "{flag}: {stderr}"
+        );
+    }
 }

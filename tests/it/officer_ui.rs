@@ -264,6 +264,13 @@ async fn the_dashboard_links_to_pages_that_answer() {
     }
 }
 
+async fn producer_count(app: &TestApp) -> u64 {
+    tasdiq::store::producers::search(app.conn(), None, None, 1, 0)
+        .await
+        .unwrap()
+        .total
+}
+
 #[tokio::test]
 async fn forms_need_the_csrf_token_and_roles_are_enforced() {
     let app = TestApp::new().await;
@@ -311,10 +318,7 @@ async fn forms_need_the_csrf_token_and_roles_are_enforced() {
         403
     );
     // Without the token, or with another session's, a form is refused and nothing changes.
-    let before = tasdiq::store::producers::search(app.conn(), None, None, 1, 0)
-        .await
-        .unwrap()
-        .total;
+    let before = producer_count(&app).await;
     let fields = [
         ("name", "Coopérative Test"),
         ("kind", "cooperative"),
@@ -337,17 +341,34 @@ async fn forms_need_the_csrf_token_and_roles_are_enforced() {
             .status,
         403
     );
-    assert_eq!(
-        tasdiq::store::producers::search(app.conn(), None, None, 1, 0)
-            .await
-            .unwrap()
-            .total,
-        before
-    );
+    assert_eq!(producer_count(&app).await, before);
     let mut good = fields.to_vec();
     good.push(("csrf", &agent_csrf));
     let made = post(&app, "/officer/producers", Some(&agent), &good).await;
     assert_eq!(made.status, 303, "{}", made.text());
+    let count = producer_count(&app).await;
+    // An ICE another producer holds: the form comes back with the error at the ICE field,
+    // whether registering or editing, and nothing is written.
+    let again = post(&app, "/officer/producers", Some(&agent), &good).await;
+    assert_eq!(again.status, 409, "{}", again.text());
+    assert!(
+        again.text().contains("class=\"field-error\""),
+        "{}",
+        again.text()
+    );
+    assert_eq!(producer_count(&app).await, count);
+    let first = tasdiq::store::producers::get(app.conn(), 1).await.unwrap();
+    let taken = post(&app, "/officer/producers/1", Some(&agent), &good).await;
+    assert_eq!(taken.status, 409, "{}", taken.text());
+    assert!(
+        taken.text().contains("class=\"field-error\""),
+        "{}",
+        taken.text()
+    );
+    assert_eq!(
+        tasdiq::store::producers::get(app.conn(), 1).await.unwrap(),
+        first
+    );
 
     // The admin creates an API key; it is shown once.
     let res = post(

@@ -6,6 +6,7 @@
 //! bottom, so the shared part can be laid out once (the PDF draws it from one Form XObject) and
 //! never depends on the per-label part.
 
+use super::LabelText;
 use super::text::{FontId, Fonts, Shaped, clean};
 
 /// Shift of the second fill that makes "bold", in ems.
@@ -120,6 +121,25 @@ impl Geometry {
             self.place(&mut out, &line, size, top + baseline, false, false);
         }
         out
+    }
+
+    /// Every line of one label: the shared ones, then its own.
+    pub fn glyphs(&self, fonts: &Fonts, text: &LabelText) -> Vec<Placed> {
+        let mut glyphs = self.static_glyphs(
+            fonts,
+            text.brand_latin,
+            text.brand_arabic,
+            text.product,
+            text.lot,
+        );
+        glyphs.extend(self.item_glyphs(
+            fonts,
+            text.item_word,
+            text.item,
+            text.quantity,
+            text.human_code,
+        ));
+        glyphs
     }
 
     /// The lines that change from label to label: "item n / N" and the human code.

@@ -616,10 +616,8 @@ mod tests {
     }
 
     /// Renders the first sheet with poppler and reads its QR codes back, with rqrr and, if it
-    /// is installed, zbarimg. Needs `pdftoppm` (poppler-utils), so it runs on demand:
-    /// `cargo test -- --ignored poppler`.
+    /// is installed, zbarimg. Needs `pdftoppm` (poppler-utils), which `scripts/test` installs.
     #[test]
-    #[ignore = "needs pdftoppm from poppler-utils"]
     fn poppler_renders_scannable_sheets() {
         use std::process::Command;
         let labels = labels(1..=24);
@@ -633,7 +631,7 @@ mod tests {
             .arg(&path)
             .arg(dir.join("page"))
             .status()
-            .expect("pdftoppm runs");
+            .expect("pdftoppm (poppler-utils) is installed by scripts/test");
         assert!(status.success());
         let png = std::fs::read_dir(&dir)
             .unwrap()

@@ -53,20 +53,7 @@ pub fn render_png(qr: &QrMatrix, text: &LabelText, dpi: u32) -> Result<Vec<u8>, 
     }
 
     let fonts = Fonts::embedded();
-    let mut glyphs = geometry.static_glyphs(
-        fonts,
-        text.brand_latin,
-        text.brand_arabic,
-        text.product,
-        text.lot,
-    );
-    glyphs.extend(geometry.item_glyphs(
-        fonts,
-        text.item_word,
-        text.item,
-        text.quantity,
-        text.human_code,
-    ));
+    let glyphs = geometry.glyphs(fonts, text);
     let mut rasterizer = Rasterizer::new(0, 0);
     for glyph in &glyphs {
         if let Some(outline) = fonts.outline(glyph.font, glyph.id) {

@@ -54,20 +54,7 @@ pub fn render_svg(qr: &QrMatrix, text: &LabelText) -> String {
     out.push_str("\"/>\n");
 
     let fonts = Fonts::embedded();
-    let mut glyphs = geometry.static_glyphs(
-        fonts,
-        text.brand_latin,
-        text.brand_arabic,
-        text.product,
-        text.lot,
-    );
-    glyphs.extend(geometry.item_glyphs(
-        fonts,
-        text.item_word,
-        text.item,
-        text.quantity,
-        text.human_code,
-    ));
+    let glyphs = geometry.glyphs(fonts, text);
     // Each distinct glyph once, in order of first use, so the output is deterministic.
     let mut ids: HashMap<(FontId, u16), Option<usize>> = HashMap::new();
     let mut defs = String::new();

@@ -11,8 +11,9 @@ use utoipa_axum::routes;
 use super::{Checks, Written, body, write};
 use crate::domain::values::{self, BrandKind, BrandNumber, Category, Region, Standing};
 use crate::http::auth::Officer;
-use crate::http::error::{ApiError, Problem};
+use crate::http::error::ApiError;
 use crate::http::extract::{Json, Path};
+use crate::http::openapi::{Guarded, JsonBody, NotFound, Refused};
 use crate::http::public::registry::brand_number;
 use crate::state::AppState;
 use crate::store::brands::{self, BrandPatch, NewBrand};
@@ -125,13 +126,7 @@ pub fn status_with_reason(
     security(("api_key" = [])),
     responses(
         (status = 201, description = "The new brand", body = crate::store::registry::BrandView),
-        (status = 400, description = "A bad path, query or JSON syntax", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No credentials, or an unknown or revoked API key", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The caller's role may not do this", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not sent as application/json", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, each named in `errors`", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests for this API key; see Retry-After", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "A rule of the registry refuses it; `reason` names the rule", body = Problem, content_type = "application/problem+json"),
+        Guarded, JsonBody, Refused,
     )
 )]
 async fn create(
@@ -228,14 +223,7 @@ async fn create(
     security(("api_key" = [])),
     responses(
         (status = 200, description = "The brand after the change", body = crate::store::registry::BrandView),
-        (status = 400, description = "A bad path, query or JSON syntax", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No credentials, or an unknown or revoked API key", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The caller's role may not do this", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not sent as application/json", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, each named in `errors`", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests for this API key; see Retry-After", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "A rule of the registry refuses it; `reason` names the rule", body = Problem, content_type = "application/problem+json"),
+        Guarded, JsonBody, NotFound, Refused,
     )
 )]
 async fn update(

@@ -16,6 +16,7 @@ use crate::domain::values::{self, CertificateNumber, CertificateStatus};
 use crate::http::auth::Officer;
 use crate::http::error::{ApiError, Problem};
 use crate::http::extract::{Json, Path};
+use crate::http::openapi::{Guarded, JsonBody, NotFound, Refused};
 use crate::state::AppState;
 use crate::store::{StoreError, certificates};
 
@@ -59,14 +60,8 @@ pub fn certificate_number(raw: &str) -> Result<CertificateNumber, ApiError> {
     security(("api_key" = [])),
     responses(
         (status = 201, description = "The certificate: number (decimal string), status and label range", body = crate::store::certificates::CertView),
-        (status = 400, description = "A bad path, query or JSON syntax", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No credentials, or an unknown or revoked API key", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The caller's role may not do this", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not sent as application/json", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, each named in `errors`", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests for this API key; see Retry-After", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "A rule of the registry refuses it; `reason` names the rule", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "The database, or the key this needs, is not available on this node", body = Problem, content_type = "application/problem+json"),
+        Guarded, JsonBody, Refused,
     )
 )]
 async fn issue(
@@ -133,14 +128,7 @@ pub struct RevokeBody {
     security(("api_key" = [])),
     responses(
         (status = 200, description = "The certificate after revocation", body = crate::store::certificates::CertView),
-        (status = 400, description = "A bad path, query or JSON syntax", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No credentials, or an unknown or revoked API key", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The caller's role may not do this", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not sent as application/json", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, each named in `errors`", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests for this API key; see Retry-After", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "A rule of the registry refuses it; `reason` names the rule", body = Problem, content_type = "application/problem+json"),
+        Guarded, JsonBody, NotFound, Refused,
     )
 )]
 async fn revoke(
@@ -180,8 +168,8 @@ async fn revoke(
     responses(
         (status = 200, description = "The credential", body = Object, content_type = "application/vc+ld+json"),
         (status = 400, description = "A bad path, query or JSON syntax", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "The database, or the key this needs, is not available on this node", body = Problem, content_type = "application/problem+json"),
+        NotFound,
     )
 )]
 async fn credential(

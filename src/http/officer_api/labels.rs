@@ -17,6 +17,7 @@ use crate::domain::values::CertificateStatus;
 use crate::http::auth::Officer;
 use crate::http::error::{ApiError, Problem};
 use crate::http::extract::{Path, Query};
+use crate::http::openapi::{Guarded, NotFound, Refused};
 use crate::printing::{Job, PrintError, Range, RangeError};
 use crate::state::AppState;
 use crate::verify;
@@ -139,14 +140,9 @@ fn range_error(e: RangeError) -> ApiError {
     security(("api_key" = [])),
     responses(
         (status = 200, description = "The label", content(("image/png"), ("image/svg+xml"))),
-        (status = 400, description = "A bad path, query or JSON syntax", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No credentials, or an unknown or revoked API key", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The caller's role may not do this", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "A rule of the registry refuses it; `reason` names the rule", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, each named in `errors`", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests for this API key; see Retry-After", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "The database, or the key this needs, is not available on this node", body = Problem, content_type = "application/problem+json"),
+        Guarded, NotFound, Refused,
     )
 )]
 async fn one(
@@ -238,14 +234,9 @@ fn download(content_type: &'static str, filename: String, body: Body) -> Respons
     security(("api_key" = [])),
     responses(
         (status = 200, description = "The PDF", content_type = "application/pdf"),
-        (status = 400, description = "A bad path, query or JSON syntax", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No credentials, or an unknown or revoked API key", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The caller's role may not do this", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "A rule of the registry refuses it; `reason` names the rule", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "More than 10,000 labels asked for", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests for this API key; see Retry-After", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "The database, or the key this needs, is not available on this node", body = Problem, content_type = "application/problem+json"),
+        Guarded, NotFound, Refused,
     )
 )]
 async fn pdf(
@@ -280,14 +271,9 @@ async fn pdf(
     security(("api_key" = [])),
     responses(
         (status = 200, description = "The CSV", content_type = "text/csv"),
-        (status = 400, description = "A bad path, query or JSON syntax", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No credentials, or an unknown or revoked API key", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The caller's role may not do this", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "A rule of the registry refuses it; `reason` names the rule", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "More than 10,000 labels asked for", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests for this API key; see Retry-After", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "The database, or the key this needs, is not available on this node", body = Problem, content_type = "application/problem+json"),
+        Guarded, NotFound, Refused,
     )
 )]
 async fn csv(

@@ -15,8 +15,9 @@ use super::producers::producer_id;
 use super::{Checks, Written, body, write};
 use crate::domain::values::{self, FieldError, Standing};
 use crate::http::auth::Officer;
-use crate::http::error::{ApiError, Problem};
+use crate::http::error::ApiError;
 use crate::http::extract::{Json, Path};
+use crate::http::openapi::{Guarded, JsonBody, NotFound, Refused};
 use crate::http::public::registry::brand_number;
 use crate::state::AppState;
 use crate::store::memberships::{self, MembershipView, StatusEvent};
@@ -75,14 +76,7 @@ fn period(c: &mut Checks, from: &str, until: &str) -> Option<(NaiveDate, NaiveDa
     security(("api_key" = [])),
     responses(
         (status = 201, description = "The right of use", body = MembershipView),
-        (status = 400, description = "A bad path, query or JSON syntax", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No credentials, or an unknown or revoked API key", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The caller's role may not do this", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not sent as application/json", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, each named in `errors`", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests for this API key; see Retry-After", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "A rule of the registry refuses it; `reason` names the rule", body = Problem, content_type = "application/problem+json"),
+        Guarded, JsonBody, NotFound, Refused,
     )
 )]
 async fn grant(
@@ -131,14 +125,7 @@ async fn grant(
     security(("api_key" = [])),
     responses(
         (status = 200, description = "The right of use after the change", body = MembershipView),
-        (status = 400, description = "A bad path, query or JSON syntax", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No credentials, or an unknown or revoked API key", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The caller's role may not do this", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not sent as application/json", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, each named in `errors`", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests for this API key; see Retry-After", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "A rule of the registry refuses it; `reason` names the rule", body = Problem, content_type = "application/problem+json"),
+        Guarded, JsonBody, NotFound, Refused,
     )
 )]
 async fn change(
@@ -218,11 +205,7 @@ pub struct MembershipDetail {
     security(("api_key" = [])),
     responses(
         (status = 200, description = "The right of use", body = MembershipDetail),
-        (status = 400, description = "A bad path, query or JSON syntax", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No credentials, or an unknown or revoked API key", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The caller's role may not do this", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests for this API key; see Retry-After", body = Problem, content_type = "application/problem+json"),
+        Guarded, NotFound,
     )
 )]
 async fn one(

@@ -11,8 +11,9 @@ use utoipa_axum::routes;
 use super::{Checks, Written, body, write};
 use crate::domain::values::{self, FieldError, Ice, ProducerKind, Region};
 use crate::http::auth::Officer;
-use crate::http::error::{ApiError, Problem};
+use crate::http::error::ApiError;
 use crate::http::extract::{Json, Paging, Path, Query};
+use crate::http::openapi::{Guarded, JsonBody, NotFound, Refused};
 use crate::state::AppState;
 use crate::store::memberships::{self, MembershipView};
 use crate::store::producers::{self, ProducerFields, ProducerView};
@@ -85,6 +86,12 @@ pub struct ProducerBody {
 impl ProducerBody {
     /// Fields missing from the body are taken from `base` (a PATCH), or are errors (a POST).
     pub fn check(&self, base: Option<&ProducerView>) -> Result<ProducerFields, ApiError> {
+        self.fields(base).map_err(ApiError::invalid)
+    }
+
+    /// The checks behind [`Self::check`], shared with the officer's web form: every invalid
+    /// or missing field, each named.
+    pub fn fields(&self, base: Option<&ProducerView>) -> Result<ProducerFields, Vec<FieldError>> {
         let mut c = Checks::default();
         let need = |c: &mut Checks, field: &'static str, v: Option<String>| -> Option<String> {
             if v.is_none() {
@@ -138,7 +145,9 @@ impl ProducerBody {
             .youth_led
             .or(base.map(|b| b.youth_led))
             .unwrap_or(false);
-        c.finish()?;
+        if !c.0.is_empty() {
+            return Err(c.0);
+        }
         match (name, kind, ice, register_number, region, province) {
             (
                 Some(name),
@@ -157,7 +166,10 @@ impl ProducerBody {
                 women_led,
                 youth_led,
             }),
-            _ => Err(ApiError::internal("a checked field went missing")),
+            _ => Err(vec![FieldError::new(
+                "producer",
+                "a checked field went missing",
+            )]),
         }
     }
 }
@@ -169,13 +181,7 @@ impl ProducerBody {
     security(("api_key" = [])),
     responses(
         (status = 201, description = "The new producer, with its id", body = ProducerView),
-        (status = 400, description = "A bad path, query or JSON syntax", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No credentials, or an unknown or revoked API key", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The caller's role may not do this", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not sent as application/json", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, each named in `errors`", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests for this API key; see Retry-After", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "A rule of the registry refuses it; `reason` names the rule", body = Problem, content_type = "application/problem+json"),
+        Guarded, JsonBody, Refused,
     )
 )]
 async fn create(
@@ -227,11 +233,7 @@ pub struct ProducerDetail {
     security(("api_key" = [])),
     responses(
         (status = 200, description = "The producer", body = ProducerDetail),
-        (status = 400, description = "A bad path, query or JSON syntax", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No credentials, or an unknown or revoked API key", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The caller's role may not do this", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests for this API key; see Retry-After", body = Problem, content_type = "application/problem+json"),
+        Guarded, NotFound,
     )
 )]
 async fn one(
@@ -258,14 +260,7 @@ async fn one(
     security(("api_key" = [])),
     responses(
         (status = 200, description = "The producer after the change", body = ProducerView),
-        (status = 400, description = "A bad path, query or JSON syntax", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No credentials, or an unknown or revoked API key", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The caller's role may not do this", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not sent as application/json", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, each named in `errors`", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests for this API key; see Retry-After", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "A rule of the registry refuses it; `reason` names the rule", body = Problem, content_type = "application/problem+json"),
+        Guarded, JsonBody, NotFound, Refused,
     )
 )]
 async fn update(
@@ -314,10 +309,7 @@ pub struct SearchQuery {
     security(("api_key" = [])),
     responses(
         (status = 200, description = "A page of producers, by name", body = Page<ProducerView>),
-        (status = 400, description = "A bad path, query or JSON syntax", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No credentials, or an unknown or revoked API key", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The caller's role may not do this", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests for this API key; see Retry-After", body = Problem, content_type = "application/problem+json"),
+        Guarded,
     )
 )]
 async fn search(

@@ -5,8 +5,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::http::auth::Officer;
-use crate::http::error::{ApiError, Problem};
+use crate::http::error::ApiError;
 use crate::http::extract::{Json, Paging, Query};
+use crate::http::openapi::Guarded;
 use crate::http::public::registry::PageQuery;
 use crate::state::AppState;
 use crate::store::registry::Page;
@@ -22,10 +23,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     security(("api_key" = [])),
     responses(
         (status = 200, description = "A page of reports", body = Page<ReportView>),
-        (status = 400, description = "A bad path, query or JSON syntax", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No credentials, or an unknown or revoked API key", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The caller's role may not do this", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests for this API key; see Retry-After", body = Problem, content_type = "application/problem+json"),
+        Guarded,
     )
 )]
 async fn list(

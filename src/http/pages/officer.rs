@@ -19,8 +19,9 @@ use subtle::ConstantTimeEq;
 use super::{CSS, html, lang_links};
 use crate::domain::lifecycle::{CertificateRequest, RawCertificateRequest};
 use crate::domain::values::{
-    self, BrandNumber, CertificateNumber, Ice, ProducerKind, Region, Role, Standing,
+    self, BrandNumber, CertificateNumber, ProducerKind, Region, Role, Standing,
 };
+use crate::http::officer_api::producers::ProducerBody;
 use crate::http::session::{self, COOKIE_NAME, add_cookie, cookie, set_cookie};
 use crate::i18n::{I18n, Lang};
 use crate::state::AppState;
@@ -858,48 +859,27 @@ async fn new_producer(ui: Ui) -> Response {
     )
 }
 
-/// Reads the producer form; errors are keyed by field for display next to it.
+/// Reads the producer form with the API's checks; errors are keyed by field for display next
+/// to it.
 fn read_producer(form: &Form) -> Result<ProducerFields, HashMap<String, String>> {
-    fn keep<T>(
-        errors: &mut HashMap<String, String>,
-        r: Result<T, values::FieldError>,
-    ) -> Option<T> {
-        r.map_err(|e| {
-            errors.insert(e.field.into_owned(), e.message);
-        })
-        .ok()
+    let text = |name| Some(field(form, name).to_owned());
+    ProducerBody {
+        name: text("name"),
+        kind: text("kind"),
+        ice: text("ice"),
+        register_number: text("register_number"),
+        region: text("region"),
+        province: text("province"),
+        women_led: Some(field(form, "women_led") == "true"),
+        youth_led: Some(field(form, "youth_led") == "true"),
     }
-    let mut errors = HashMap::new();
-    let e = &mut errors;
-    let name = keep(e, values::text("name", field(form, "name"), 200));
-    let kind = keep(e, ProducerKind::parse("kind", field(form, "kind")));
-    let ice = keep(e, Ice::parse(field(form, "ice")));
-    let register_number = keep(
-        e,
-        values::text("register_number", field(form, "register_number"), 64),
-    );
-    let region = keep(e, Region::parse("region", field(form, "region")));
-    let province = keep(e, values::text("province", field(form, "province"), 100));
-    match (name, kind, ice, register_number, region, province) {
-        (
-            Some(name),
-            Some(kind),
-            Some(ice),
-            Some(register_number),
-            Some(region),
-            Some(province),
-        ) => Ok(ProducerFields {
-            name,
-            kind,
-            ice,
-            register_number,
-            region,
-            province,
-            women_led: field(form, "women_led") == "true",
-            youth_led: field(form, "youth_led") == "true",
-        }),
-        _ => Err(errors),
-    }
+    .fields(None)
+    .map_err(|errors| {
+        errors
+            .into_iter()
+            .map(|e| (e.field.into_owned(), e.message))
+            .collect()
+    })
 }
 
 fn form_value(form: &Form, id: Option<i64>) -> Value {
@@ -912,39 +892,7 @@ fn form_value(form: &Form, id: Option<i64>) -> Value {
 }
 
 async fn create_producer(State(state): State<AppState>, Posted { ui, form }: Posted) -> Response {
-    let fields = match read_producer(&form) {
-        Ok(f) => f,
-        Err(errors) => {
-            return producer_form(
-                &ui,
-                form_value(&form, None),
-                Value::from(()),
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                None,
-            );
-        }
-    };
-    let actor = ui.actor();
-    let (actor, f) = (actor.as_str(), &fields);
-    match state
-        .write(|tx| async move { st::producers::create(&*tx, f, actor).await })
-        .await
-    {
-        Ok(p) => Redirect::to(&format!("/officer/producers/{}?saved=1", p.id)).into_response(),
-        Err(e) => {
-            let detail = crate::http::error::ApiError::from(e).detail;
-            let errors = HashMap::from([("ice".to_owned(), detail)]);
-            producer_form(
-                &ui,
-                form_value(&form, None),
-                Value::from(()),
-                errors,
-                StatusCode::CONFLICT,
-                None,
-            )
-        }
-    }
+    save_producer(&state, &ui, &form, None).await
 }
 
 async fn producer(
@@ -982,29 +930,50 @@ async fn update_producer(
     let Ok(id) = id.parse::<i64>() else {
         return ui.not_found();
     };
-    let fields = match read_producer(&form) {
+    save_producer(&state, &ui, &form, Some(id)).await
+}
+
+/// Registers a producer (`id` none) or replaces one's fields. Invalid fields, and an ICE that
+/// another producer holds, come back as the form with the error next to its field.
+async fn save_producer(state: &AppState, ui: &Ui, form: &Form, id: Option<i64>) -> Response {
+    let again = |errors, status| {
+        producer_form(
+            ui,
+            form_value(form, id),
+            Value::from(()),
+            errors,
+            status,
+            None,
+        )
+    };
+    let fields = match read_producer(form) {
         Ok(f) => f,
-        Err(errors) => {
-            return producer_form(
-                &ui,
-                form_value(&form, Some(id)),
-                Value::from(()),
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                None,
-            );
-        }
+        Err(errors) => return again(errors, StatusCode::UNPROCESSABLE_ENTITY),
     };
     let actor = ui.actor();
     let (actor, f) = (actor.as_str(), &fields);
-    match state
-        .write(|tx| async move { st::producers::update(&*tx, id, f, actor).await })
-        .await
-    {
-        Ok(_) => {
-            state.statuses_changed();
-            Redirect::to(&format!("/officer/producers/{id}?saved=1")).into_response()
+    let saved = state
+        .write(|tx| async move {
+            match id {
+                Some(id) => st::producers::update(&*tx, id, f, actor).await,
+                None => st::producers::create(&*tx, f, actor).await,
+            }
+        })
+        .await;
+    match saved {
+        Ok(p) => {
+            if id.is_some() {
+                state.statuses_changed();
+            }
+            Redirect::to(&format!("/officer/producers/{}?saved=1", p.id)).into_response()
         }
+        Err(StoreError::Conflict {
+            reason: "ice_taken",
+            detail,
+        }) => again(
+            HashMap::from([("ice".to_owned(), detail)]),
+            StatusCode::CONFLICT,
+        ),
         Err(e) => ui.failed(e),
     }
 }
@@ -1250,19 +1219,7 @@ async fn create_officer(State(state): State<AppState>, Posted { ui, form }: Post
     let actor = ui.actor();
     let (actor, email, password) = (actor.as_str(), email.as_str(), password.as_str());
     let created = state
-        .write(|tx| async move {
-            let o = st::officers::create(&*tx, email, password, role).await?;
-            st::audit::record(
-                &*tx,
-                actor,
-                "officer.create",
-                &format!("officer:{}", o.id),
-                None::<&()>,
-                Some(&o),
-            )
-            .await?;
-            Ok(o)
-        })
+        .write(|tx| async move { st::officers::create(&*tx, email, password, role, actor).await })
         .await;
     match created {
         Ok(_) => Redirect::to("/officer/admin/officers").into_response(),
@@ -1302,23 +1259,11 @@ async fn create_apikey(State(state): State<AppState>, Posted { ui, form }: Poste
     let actor = ui.actor();
     let (actor, name) = (actor.as_str(), name.as_str());
     let created = state
-        .write(|tx| async move {
-            let (key, secret) = st::api_keys::create(&*tx, name, role, actor).await?;
-            st::audit::record(
-                &*tx,
-                actor,
-                "apikey.create",
-                &format!("apikey:{}", key.id),
-                None::<&()>,
-                Some(&key),
-            )
-            .await?;
-            Ok(secret)
-        })
+        .write(|tx| async move { st::api_keys::create(&*tx, name, role, actor).await })
         .await;
     match created {
         // Shown once, on this answer only; never stored in the clear.
-        Ok(secret) => apikeys_page(&state, &ui, Some(secret)).await,
+        Ok((_, secret)) => apikeys_page(&state, &ui, Some(secret)).await,
         Err(e) => ui.failed(e),
     }
 }
@@ -1337,21 +1282,10 @@ async fn revoke_apikey(
     let actor = ui.actor();
     let actor = actor.as_str();
     let done = state
-        .write(|tx| async move {
-            let key = st::api_keys::revoke(&*tx, id).await?;
-            st::audit::record(
-                &*tx,
-                actor,
-                "apikey.revoke",
-                &format!("apikey:{id}"),
-                None::<&()>,
-                Some(&key),
-            )
-            .await
-        })
+        .write(|tx| async move { st::api_keys::revoke(&*tx, id, actor).await })
         .await;
     match done {
-        Ok(()) => Redirect::to("/officer/admin/apikeys").into_response(),
+        Ok(_) => Redirect::to("/officer/admin/apikeys").into_response(),
         Err(e) => ui.failed(e),
     }
 }
