@@ -28,10 +28,35 @@ pub struct App {
     keys: RwLock<Arc<KeyRing>>,
     pub certs: CertCache,
     pub scans: Scans,
+    /// The signed credential status lists, remade when statuses or keys change.
+    pub status_lists: Memo,
     epoch: AtomicI64,
     /// SQLite has one writer: taking turns here avoids lock-upgrade failures between
     /// transactions of this process.
     write_turn: tokio::sync::Mutex<()>,
+}
+
+/// Documents derived from statuses, each kept with the version it was made at (the cache
+/// epoch, which every status change on any node bumps, and the key ring it was signed with):
+/// a reader passing a newer version gets nothing and makes the document again.
+#[derive(Default)]
+pub struct Memo(std::sync::Mutex<std::collections::HashMap<String, (MemoVersion, Arc<str>)>>);
+
+/// The cache epoch and the key ring's address.
+pub type MemoVersion = (i64, usize);
+
+impl Memo {
+    pub fn get(&self, key: &str, version: MemoVersion) -> Option<Arc<str>> {
+        let map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        map.get(key)
+            .filter(|(v, _)| *v == version)
+            .map(|(_, doc)| doc.clone())
+    }
+
+    pub fn put(&self, key: String, version: MemoVersion, doc: Arc<str>) {
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        map.insert(key, (version, doc));
+    }
 }
 
 /// A cheap handle on [`App`].
@@ -55,6 +80,7 @@ impl AppState {
             keys: RwLock::new(Arc::new(ring)),
             certs: CertCache::new(100_000),
             scans,
+            status_lists: Memo::default(),
             epoch: AtomicI64::new(epoch),
             write_turn: tokio::sync::Mutex::new(()),
         })))

@@ -18,6 +18,8 @@ pub struct Model {
     pub status: String,
     pub revocation_reason: Option<String>,
     pub revoked_at: Option<DateTimeUtc>,
+    /// Index in the signing key's credential status lists (unique per key, random).
+    pub status_index: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -326,10 +326,16 @@ pub async fn issue(
     lifecycle::may_certify(brand_status, right, now.date_naive())
         .map_err(|(reason, detail)| StoreError::conflict(reason, detail))?;
 
+    // The credential's index in its key's status lists, drawn at random as the Bitstring
+    // Status List spec recommends. Lists are kept at most half full, so a draw is rarely
+    // taken; a taken one fails the unique index and the loop below draws again.
+    let signed_by_key = super::credential_status::count_for_key(db, kid).await?;
+    let list_length = crate::domain::credential::list_length(signed_by_key);
     // A collision of 63 random bits is all but impossible; retry rather than assume.
     for _ in 0..4 {
         let number = CertificateNumber::random();
         let Some(id) = number.to_db() else { continue };
+        let status_index = i64::try_from(rand::random_range(0..list_length)).ok();
         let res = certificate::Entity::insert(certificate::ActiveModel {
             number: Set(id),
             brand: Set(i32::from(req.brand)),
@@ -345,6 +351,7 @@ pub async fn issue(
             status: Set(CertificateStatus::Issued.as_str().to_owned()),
             revocation_reason: Set(None),
             revoked_at: Set(None),
+            status_index: Set(status_index),
         })
         .exec_without_returning(db)
         .await;

@@ -1,29 +1,28 @@
-//! Certificates: issuance and revocation for officers; the public W3C Verifiable Credential.
+//! Certificates: issuance and revocation, for officers. The public credential of a certificate
+//! is in `http::public::credentials`.
 
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use chrono::Utc;
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::{Checks, Written, body, write};
-use crate::domain::credential;
 use crate::domain::lifecycle::{CertificateRequest, RawCertificateRequest};
-use crate::domain::values::{self, CertificateNumber, CertificateStatus};
+use crate::domain::values::{self, CertificateNumber};
 use crate::http::auth::Officer;
 use crate::http::error::{ApiError, Problem};
 use crate::http::extract::{Json, Path};
 use crate::http::openapi::{Guarded, JsonBody, NotFound, Refused};
 use crate::state::AppState;
-use crate::store::{StoreError, certificates};
+use crate::store::certificates;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(issue))
-        .routes(routes!(credential))
         .routes(routes!(revoke))
 }
 
@@ -156,89 +155,4 @@ async fn revoke(
         })
     })
     .await
-}
-
-/// The certificate as a W3C Verifiable Credential 2.0 with an `eddsa-jcs-2022` proof, signed
-/// with the key the certificate was issued under.
-/// The certificate as a W3C Verifiable Credential 2.0 with a `DataIntegrityProof`
-/// (`eddsa-jcs-2022`), signed with the key the certificate was issued under.
-#[utoipa::path(
-    get, path = "/api/v1/certificates/{number}", tag = "certificates",
-    params(("number" = String, Path, pattern = "^[0-9]{1,20}$", description = "The certificate number, in decimal")),
-    responses(
-        (status = 200, description = "The credential", body = Object, content_type = "application/vc+ld+json"),
-        (status = 400, description = "A bad path, query or JSON syntax", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The database, or the key this needs, is not available on this node", body = Problem, content_type = "application/problem+json"),
-        NotFound,
-    )
-)]
-async fn credential(
-    State(state): State<AppState>,
-    Path(number): Path<String>,
-) -> Result<Response, ApiError> {
-    let number = certificate_number(&number)?;
-    let rec = certificates::record(&state.db, number)
-        .await
-        .map_err(|e| match e {
-            StoreError::NotFound(_) => {
-                ApiError::not_found(format!("there is no certificate {number}"))
-            }
-            other => other.into(),
-        })?;
-    let ring = state.key_ring();
-    let key = ring
-        .get(rec.facts.kid)
-        .ok_or_else(|| ApiError::internal(format!("certificate {number} names an unknown key")))?;
-    let secret = key.secret.as_ref().ok_or_else(|| {
-        ApiError::unavailable("this node does not hold the key this certificate was issued under")
-    })?;
-    let base = state.config.public_base();
-    let v = &rec.view;
-    let revoked = rec.facts.status == CertificateStatus::Revoked
-        || !key.trusts_issuance_at(rec.facts.issued_at);
-    let valid_until = v
-        .expires_on
-        .and_hms_opt(23, 59, 59)
-        .map(|t| t.and_utc())
-        .unwrap_or(v.issued_at);
-    let doc = json!({
-        "@context": ["https://www.w3.org/ns/credentials/v2"],
-        "id": format!("{base}/api/v1/certificates/{}", v.number),
-        "type": ["VerifiableCredential", "CollectiveBrandLotCertificate"],
-        "name": format!("{} — {}", v.brand.names.fr, v.product),
-        "issuer": {"id": base, "name": "tasdiq"},
-        "validFrom": credential::timestamp(v.issued_at),
-        "validUntil": credential::timestamp(valid_until),
-        "credentialSubject": {
-            "id": format!("{base}/api/v1/lots/{}", v.number),
-            "type": "CertifiedLot",
-            "certificateNumber": v.number,
-            "status": if revoked { "revoked" } else { "issued" },
-            "revocationReason": v.revocation_reason,
-            "brand": {"number": v.brand.number, "code": v.brand.code, "names": v.brand.names},
-            "producer": {
-                "id": v.producer.id,
-                "name": v.producer.name,
-                "kind": v.producer.kind,
-                "region": v.producer.region,
-                "province": v.producer.province,
-                "womenLed": v.producer.women_led,
-                "youthLed": v.producer.youth_led,
-            },
-            "product": v.product,
-            "lot": v.lot,
-            "quantity": v.quantity,
-            "labels": {"first": v.labels.first, "last": v.labels.last},
-            "producedOn": v.produced_on,
-            "expiresOn": v.expires_on,
-            "signingKey": {"kid": v.kid, "jwks": format!("{base}/.well-known/tasdiq/keys.json")},
-        },
-    });
-    let signed =
-        credential::sign(doc, secret.signing_key(), v.issued_at).map_err(ApiError::internal)?;
-    Ok((
-        [(axum::http::header::CONTENT_TYPE, "application/vc+ld+json")],
-        serde_json::to_string(&signed).map_err(ApiError::internal)?,
-    )
-        .into_response())
 }
