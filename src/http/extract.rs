@@ -58,7 +58,11 @@ impl From<JsonRejection> for ApiError {
             JsonRejection::JsonDataError(_) => StatusCode::UNPROCESSABLE_ENTITY,
             JsonRejection::MissingJsonContentType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             JsonRejection::BytesRejection(ref b) if b.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                StatusCode::PAYLOAD_TOO_LARGE
+                // A chunked body found over the limit while it was read.
+                return ApiError::too_large(format!(
+                    "the request body is over this service's size limit; send less (a batch holds at most {} codes)",
+                    crate::http::retail::MAX_BATCH
+                ));
             }
             _ => StatusCode::BAD_REQUEST,
         };

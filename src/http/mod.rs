@@ -37,7 +37,8 @@ use error::ApiError;
 pub fn router(state: AppState) -> Router {
     let timeout = state.config.request_timeout();
     let body_limit = state.config.body_limit;
-    let (api, doc) = api();
+    let (api, mut doc) = api();
+    openapi::finish(&mut doc, state.config.public_base());
     let doc = std::sync::Arc::new(doc);
     Router::new()
         .merge(api)
@@ -47,8 +48,15 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::officer::router())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        // The body limit sits inside `problem_bodies`, so that its 413 (a `Content-Length` over
+        // the limit, refused before reading) gets a problem body or a page like any other error.
+        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(RequestBodyLimitLayer::new(body_limit))
         .layer(middleware::from_fn_with_state(state.clone(), observe))
-        .layer(middleware::from_fn(problem_bodies))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            problem_bodies,
+        ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_str(pages::csp())
@@ -83,9 +91,7 @@ pub fn router(state: AppState) -> Router {
                     ApiError::internal("a handler panicked").into_response()
                 }))
                 .layer(HandleErrorLayer::new(timed_out))
-                .timeout(timeout)
-                .layer(DefaultBodyLimit::max(body_limit))
-                .layer(RequestBodyLimitLayer::new(body_limit)),
+                .timeout(timeout),
         )
         .with_state(state)
 }
@@ -115,13 +121,23 @@ async fn timed_out(err: BoxError) -> Response {
 /// The longest request target accepted (path and query together).
 pub const MAX_URI: usize = 4096;
 
-/// Every API error is problem+json, whoever made it: errors produced by layers (a body over
-/// the limit, a URI too long) get their body rewritten here. Over-long URIs are refused first.
-async fn problem_bodies(req: Request, next: Next) -> Response {
+/// Every API error is problem+json, whoever made it: errors produced by layers and axum's
+/// extractors (a body over the limit, sent with a `Content-Length` or chunked; a URI too long)
+/// get their body rewritten here. On pages, a body over the limit gets a page in the visitor's
+/// language. Over-long URIs are refused first.
+async fn problem_bodies(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let api = {
         let p = req.uri().path();
         p.starts_with("/api/") || p.starts_with("/.well-known/") || p == "/openapi.json"
     };
+    let lang = (!api).then(|| {
+        let query_lang = req
+            .uri()
+            .query()
+            .and_then(|q| serde_urlencoded::from_str::<Vec<(String, String)>>(q).ok())
+            .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == "lang").map(|(_, v)| v));
+        pages::page_lang(query_lang.as_deref(), req.headers())
+    });
     if req.uri().to_string().len() > MAX_URI {
         return ApiError::new(
             StatusCode::URI_TOO_LONG,
@@ -135,11 +151,28 @@ async fn problem_bodies(req: Request, next: Next) -> Response {
         .headers()
         .get(header::CONTENT_TYPE)
         .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
-    if !api || is_problem || !(status.is_client_error() || status.is_server_error()) {
+    let limit = state.config.body_limit;
+    if let Some(lang) = lang {
+        let is_page = res
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+        if status == StatusCode::PAYLOAD_TOO_LARGE && !is_page {
+            return pages::PageError::new(
+                status,
+                lang,
+                "error-too-large-title",
+                crate::i18n::I18n::global().t(lang, "error-too-large-body"),
+            )
+            .into_response();
+        }
+        return res;
+    }
+    if is_problem || !(status.is_client_error() || status.is_server_error()) {
         return res;
     }
     let detail = match status {
-        StatusCode::PAYLOAD_TOO_LARGE => "the request body is too large".to_owned(),
+        StatusCode::PAYLOAD_TOO_LARGE => too_large(limit),
         s => s.canonical_reason().unwrap_or("error").to_lowercase(),
     };
     let mut problem = ApiError::new(status, detail).into_response();
@@ -149,6 +182,14 @@ async fn problem_bodies(req: Request, next: Next) -> Response {
         }
     }
     problem
+}
+
+/// What a client sending too much is told.
+pub fn too_large(limit: usize) -> String {
+    format!(
+        "the request body is over this service's limit of {limit} bytes; send less (a batch holds at most {} codes)",
+        retail::MAX_BATCH
+    )
 }
 
 /// Records request count and latency under the matched route.

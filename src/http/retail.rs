@@ -40,10 +40,12 @@ pub struct BatchResponse {
     pub results: Vec<Verdict>,
 }
 
-/// Verifies a delivery: up to 1,000 codes or label URLs, answered in the same order. A code
-/// that cannot be read is that item's `malformed` verdict. Counted as retailer checks.
+/// Verifies a delivery: up to 1,000 codes or label URLs.
+///
+/// Answered in the same order, one verdict per code. A code that cannot be read is that
+/// item's `malformed` verdict. Counted as retailer checks.
 #[utoipa::path(
-    post, path = "/api/v1/verify", tag = "verification", request_body = BatchRequest,
+    post, path = "/api/v1/verify", tag = "verification", operation_id = "verifyBatch", request_body = BatchRequest,
     security(("api_key" = [])),
     responses(
         (status = 200, description = "One verdict per code", body = BatchResponse),
@@ -95,10 +97,12 @@ pub struct LotVerdict {
     pub reason: &'static str,
 }
 
-/// A lot as a retailer needs it: product, producer, brand, quantity, item range, status, and
-/// how its labels have been checked.
+/// A lot as a retailer needs it.
+///
+/// Product, producer, brand, quantity, item range, status, and how its labels have been
+/// checked.
 #[utoipa::path(
-    get, path = "/api/v1/lots/{number}", tag = "verification",
+    get, path = "/api/v1/lots/{number}", tag = "verification", operation_id = "getLot",
     params(("number" = String, Path, pattern = "^[0-9]{1,20}$", description = "The certificate number, in decimal")),
     security(("api_key" = [])),
     responses(

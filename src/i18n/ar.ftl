@@ -110,6 +110,8 @@ error-not-found-body = لا يوجد شيء في هذا العنوان.
 error-bad-request-title = تعذرت قراءة هذا الطلب
 error-unavailable-title = الخدمة غير متاحة
 error-unavailable-body = الخدمة مشغولة أو في طور الصيانة. يرجى المحاولة مرة أخرى بعد لحظات.
+error-too-large-title = الإرسال كبير جدًا
+error-too-large-body = ما أرسلته أكبر من الحجم الذي تقبله هذه الخدمة. اختصره وأعد إرساله.
 back-home = التحقق من ملصق آخر
 
 ## The 12 regions.

@@ -106,6 +106,8 @@ error-not-found-body = There is nothing at this address.
 error-bad-request-title = This request cannot be read
 error-unavailable-title = Service unavailable
 error-unavailable-body = The service is busy or under maintenance. Please try again in a moment.
+error-too-large-title = This is too large to send
+error-too-large-body = What you sent is larger than this service accepts. Shorten it and send it again.
 back-home = Check another label
 
 ## The 12 regions.

@@ -106,6 +106,8 @@ error-not-found-body = Il n'y a rien à cette adresse.
 error-bad-request-title = Cette demande est illisible
 error-unavailable-title = Service indisponible
 error-unavailable-body = Le service est occupé ou en maintenance. Merci de réessayer dans un instant.
+error-too-large-title = Envoi trop volumineux
+error-too-large-body = Ce que vous avez envoyé dépasse la taille acceptée. Raccourcissez-le et renvoyez-le.
 back-home = Vérifier une autre étiquette
 
 ## Les 12 régions.

@@ -107,6 +107,8 @@ error-not-found-body = ⵓⵔ ⵉⵍⵍⵉ ⵡⴰⵍⵓ ⴳ ⵓⵏⵙⴰ ⴰⴷ.
 error-bad-request-title = ⵓⵔ ⵏⵣⵎⵉⵔ ⴰⴷ ⵏⵖⵔ ⴰⵙⵓⵜⵔ ⴰⴷ
 error-unavailable-title = ⵜⴰⵏⴰⴼⵓⵜ ⵓⵔ ⵜⵍⵍⵉ ⵖⵉⵍⴰ
 error-unavailable-body = ⵜⴰⵏⴰⴼⵓⵜ ⵜⵄⵎⵎⵔ ⵏⵖ ⵜⵃⴱⵙ ⵉ ⵢⴰⵜ ⵜⵉⵣⵉ. ⵔⵎ ⴷⴰⵖ ⴷⴼⴼⵉⵔ ⵉⵎⵉⴽ.
+error-too-large-title = ⴰⵙⵓⵜⵔ ⴰⴷ ⵉⵎⵖⵓⵔ ⴱⵣⵣⴰⴼ
+error-too-large-body = ⵎⴰ ⵜⵣⵏⵣⵎ ⵉⵎⵖⵓⵔ ⴱⵣⵣⴰⴼ ⵅⴼ ⵎⴰ ⵜⵇⴱⵍ ⵜⴰⵏⴰⴼⵓⵜ ⴰⴷ. ⵙⵎⵥⵥⵉ ⵜ ⵜⴰⵣⵏⵜ ⵜ ⴷⴰⵖ.
 back-home = ⵙⵙⵉⴷⵜ ⵢⴰⵜ ⵜⴱⵟⴰⵇⵜ ⵢⴰⴹⵏ
 
 ## The 12 regions.

@@ -17,9 +17,11 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(list))
 }
 
-/// The audit log, newest first: who changed what, when, before and after.
+/// The audit log, newest first.
+///
+/// Who changed what, when, before and after.
 #[utoipa::path(
-    get, path = "/api/v1/audit", tag = "audit", params(PageQuery),
+    get, path = "/api/v1/audit", tag = "audit", operation_id = "listAuditEntries", params(PageQuery),
     security(("api_key" = [])),
     responses(
         (status = 200, description = "A page of entries", body = Page<AuditView>),

@@ -121,7 +121,7 @@ pub fn status_with_reason(
 
 /// Registers a brand.
 #[utoipa::path(
-    post, path = "/api/v1/brands", tag = "officers", request_body = CreateBrand,
+    post, path = "/api/v1/brands", tag = "officers", operation_id = "createBrand", request_body = CreateBrand,
     params(("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,255}$", description = "Makes a retry within 24 hours return the first answer")),
     security(("api_key" = [])),
     responses(
@@ -212,10 +212,12 @@ async fn create(
     .await
 }
 
-/// Updates a brand: any of its fields, and its status with a reason (active ⇄ suspended →
-/// withdrawn). A status change shows in the very next verdict of every label of the brand.
+/// Updates a brand: any of its fields, or its status with a reason.
+///
+/// Status goes active ⇄ suspended → withdrawn. A status change shows in the very next verdict
+/// of every label of the brand.
 #[utoipa::path(
-    patch, path = "/api/v1/brands/{number}", tag = "officers", request_body = PatchBrand,
+    patch, path = "/api/v1/brands/{number}", tag = "officers", operation_id = "updateBrand", request_body = PatchBrand,
     params(
         ("number" = u16, Path, minimum = 1, maximum = 65535, description = "The brand's registry number"),
         ("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,255}$", description = "Makes a retry within 24 hours return the first answer"),

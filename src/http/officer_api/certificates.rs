@@ -51,10 +51,12 @@ pub fn certificate_number(raw: &str) -> Result<CertificateNumber, ApiError> {
     CertificateNumber::parse("number", raw).map_err(|e| ApiError::bad_request(e.to_string()))
 }
 
-/// Issues a certificate for a lot. Labels 1..=quantity are derived on demand, never stored.
-/// The producer must hold an active right to use an active brand, valid today.
+/// Issues a certificate for a lot.
+///
+/// Labels 1..=quantity are derived on demand, never stored. The producer must hold an active
+/// right to use an active brand, valid today.
 #[utoipa::path(
-    post, path = "/api/v1/certificates", tag = "certificates", request_body = IssueBody,
+    post, path = "/api/v1/certificates", tag = "certificates", operation_id = "issueCertificate", request_body = IssueBody,
     params(("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,255}$", description = "Makes a retry within 24 hours return the same certificate")),
     security(("api_key" = [])),
     responses(
@@ -117,9 +119,12 @@ pub struct RevokeBody {
     pub reason: String,
 }
 
-/// Revokes a certificate: every label of the lot is `revoked` from the next verdict on.
+/// Revokes a certificate.
+///
+/// Every label of the lot is `revoked` from the next verdict on, and the certificate's
+/// credential shows it in its key's revocation list.
 #[utoipa::path(
-    post, path = "/api/v1/certificates/{number}/revoke", tag = "certificates", request_body = RevokeBody,
+    post, path = "/api/v1/certificates/{number}/revoke", tag = "certificates", operation_id = "revokeCertificate", request_body = RevokeBody,
     params(
         ("number" = String, Path, pattern = "^[0-9]{1,20}$", description = "The certificate number, in decimal"),
         ("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,255}$", description = "Makes a retry within 24 hours return the first answer"),

@@ -131,7 +131,7 @@ fn range_error(e: RangeError) -> ApiError {
 
 /// One label: `{item}.png` (300 dpi by default) or `{item}.svg` (vector).
 #[utoipa::path(
-    get, path = "/api/v1/certificates/{number}/labels/{file}", tag = "certificates",
+    get, path = "/api/v1/certificates/{number}/labels/{file}", tag = "certificates", operation_id = "getLabel",
     params(
         ("number" = String, Path, pattern = "^[0-9]{1,20}$", description = "The certificate number, in decimal"),
         ("file" = String, Path, description = "`{item}.png` or `{item}.svg`", pattern = "^[0-9]+[.](png|svg)$"),
@@ -227,9 +227,11 @@ fn download(content_type: &'static str, filename: String, body: Body) -> Respons
     res
 }
 
-/// A printable A4 PDF of sticker sheets for a range of items. Streamed.
+/// A printable A4 PDF of sticker sheets for a range of items.
+///
+/// Streamed.
 #[utoipa::path(
-    get, path = "/api/v1/certificates/{number}/labels.pdf", tag = "certificates",
+    get, path = "/api/v1/certificates/{number}/labels.pdf", tag = "certificates", operation_id = "getLabelSheet",
     params(("number" = String, Path, pattern = "^[0-9]{1,20}$", description = "The certificate number, in decimal"), RangeQuery),
     security(("api_key" = [])),
     responses(
@@ -263,10 +265,11 @@ async fn pdf(
     Ok(download("application/pdf", name, body))
 }
 
-/// The labels of a range for print shops' variable-data software: `item,url,human_code`, then
-/// one row per label. Streamed.
+/// The labels of a range, as CSV for print shops' variable-data software.
+///
+/// The header `item,url,human_code`, then one row per label. Streamed.
 #[utoipa::path(
-    get, path = "/api/v1/certificates/{number}/labels.csv", tag = "certificates",
+    get, path = "/api/v1/certificates/{number}/labels.csv", tag = "certificates", operation_id = "getLabelRows",
     params(("number" = String, Path, pattern = "^[0-9]{1,20}$", description = "The certificate number, in decimal"), CsvQuery),
     security(("api_key" = [])),
     responses(

@@ -68,7 +68,7 @@ fn period(c: &mut Checks, from: &str, until: &str) -> Option<(NaiveDate, NaiveDa
 
 /// Grants a producer the right to use a brand for a period.
 #[utoipa::path(
-    post, path = "/api/v1/brands/{number}/members", tag = "officers", request_body = GrantBody,
+    post, path = "/api/v1/brands/{number}/members", tag = "officers", operation_id = "grantRightOfUse", request_body = GrantBody,
     params(
         ("number" = u16, Path, minimum = 1, maximum = 65535, description = "The brand's registry number"),
         ("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,255}$", description = "Makes a retry within 24 hours return the first answer"),
@@ -113,10 +113,12 @@ async fn grant(
     .await
 }
 
-/// Suspends, withdraws or reinstates a right of use (with a reason), or changes its period.
-/// The change shows in the very next verdict of every label of that producer and brand.
+/// Suspends, withdraws or reinstates a right of use, or changes its period.
+///
+/// Suspending or withdrawing needs a reason. The change shows in the very next verdict of
+/// every label of that producer and brand.
 #[utoipa::path(
-    patch, path = "/api/v1/brands/{number}/members/{producer_id}", tag = "officers", request_body = ChangeBody,
+    patch, path = "/api/v1/brands/{number}/members/{producer_id}", tag = "officers", operation_id = "changeRightOfUse", request_body = ChangeBody,
     params(
         ("number" = u16, Path, minimum = 1, maximum = 65535, description = "The brand's registry number"),
         ("producer_id" = i64, Path, minimum = 1, description = "The producer's id"),
@@ -197,7 +199,7 @@ pub struct MembershipDetail {
 
 /// A right of use and its history.
 #[utoipa::path(
-    get, path = "/api/v1/brands/{number}/members/{producer_id}", tag = "officers",
+    get, path = "/api/v1/brands/{number}/members/{producer_id}", tag = "officers", operation_id = "getRightOfUse",
     params(
         ("number" = u16, Path, minimum = 1, maximum = 65535, description = "The brand's registry number"),
         ("producer_id" = i64, Path, minimum = 1, description = "The producer's id"),

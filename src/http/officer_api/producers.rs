@@ -176,7 +176,7 @@ impl ProducerBody {
 
 /// Registers a producer: a cooperative, association, company or artisan.
 #[utoipa::path(
-    post, path = "/api/v1/producers", tag = "officers", request_body = NewProducer,
+    post, path = "/api/v1/producers", tag = "officers", operation_id = "createProducer", request_body = NewProducer,
     params(("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,255}$", description = "Makes a retry within 24 hours return the first answer")),
     security(("api_key" = [])),
     responses(
@@ -228,7 +228,7 @@ pub struct ProducerDetail {
 
 /// One producer, with its rights of use.
 #[utoipa::path(
-    get, path = "/api/v1/producers/{id}", tag = "officers",
+    get, path = "/api/v1/producers/{id}", tag = "officers", operation_id = "getProducer",
     params(("id" = i64, Path, minimum = 1, description = "The producer's id")),
     security(("api_key" = [])),
     responses(
@@ -252,7 +252,7 @@ async fn one(
 
 /// Changes some of a producer's fields.
 #[utoipa::path(
-    patch, path = "/api/v1/producers/{id}", tag = "officers", request_body = ProducerBody,
+    patch, path = "/api/v1/producers/{id}", tag = "officers", operation_id = "updateProducer", request_body = ProducerBody,
     params(
         ("id" = i64, Path, minimum = 1, description = "The producer's id"),
         ("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,255}$", description = "Makes a retry within 24 hours return the first answer"),
@@ -305,7 +305,7 @@ pub struct SearchQuery {
 
 /// Searches producers.
 #[utoipa::path(
-    get, path = "/api/v1/producers", tag = "officers", params(SearchQuery),
+    get, path = "/api/v1/producers", tag = "officers", operation_id = "searchProducers", params(SearchQuery),
     security(("api_key" = [])),
     responses(
         (status = 200, description = "A page of producers, by name", body = Page<ProducerView>),

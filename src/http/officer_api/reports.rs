@@ -19,7 +19,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// Consumer reports of suspicious products, newest first.
 #[utoipa::path(
-    get, path = "/api/v1/reports", tag = "audit", params(PageQuery),
+    get, path = "/api/v1/reports", tag = "audit", operation_id = "listReports", params(PageQuery),
     security(("api_key" = [])),
     responses(
         (status = 200, description = "A page of reports", body = Page<ReportView>),

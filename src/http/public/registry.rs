@@ -46,7 +46,7 @@ pub struct BrandQuery {
 
 /// The public registry of brands.
 #[utoipa::path(
-    get, path = "/api/v1/brands", tag = "registry", params(BrandQuery),
+    get, path = "/api/v1/brands", tag = "registry", operation_id = "listBrands", params(BrandQuery),
     responses(
         (status = 200, description = "A page of brands, by number", body = Page<BrandView>),
         (status = 400, description = "A bad filter or page", body = Problem, content_type = "application/problem+json"),
@@ -104,7 +104,7 @@ pub fn brand_number(raw: &str) -> Result<BrandNumber, ApiError> {
 
 /// One brand.
 #[utoipa::path(
-    get, path = "/api/v1/brands/{number}", tag = "registry",
+    get, path = "/api/v1/brands/{number}", tag = "registry", operation_id = "getBrand",
     params(("number" = u16, Path, minimum = 1, maximum = 65535, description = "The brand's registry number")),
     responses(
         (status = 200, description = "The brand", body = BrandView),
@@ -134,7 +134,7 @@ pub struct PageQuery {
 
 /// The producers holding (or having held) the right to use a brand.
 #[utoipa::path(
-    get, path = "/api/v1/brands/{number}/members", tag = "registry",
+    get, path = "/api/v1/brands/{number}/members", tag = "registry", operation_id = "listBrandMembers",
     params(("number" = u16, Path, minimum = 1, maximum = 65535, description = "The brand's registry number"), PageQuery),
     responses(
         (status = 200, description = "A page of members", body = Page<MemberView>),

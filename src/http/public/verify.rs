@@ -24,7 +24,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// The verdict for one label code (or label URL). Counts the scan.
 #[utoipa::path(
-    get, path = "/api/v1/verify/{code}", tag = "verification",
+    get, path = "/api/v1/verify/{code}", tag = "verification", operation_id = "verifyCode",
     params(("code" = String, Path, pattern = "^[0-9]{207}$", description = "The 207-digit label code (a percent-encoded label URL is accepted too)")),
     responses(
         (status = 200, description = "The verdict", body = Verdict),
@@ -99,7 +99,7 @@ pub fn jwks(state: &AppState) -> Jwks {
 
 /// The public keys that sign labels and credentials, with their status.
 #[utoipa::path(
-    get, path = "/.well-known/tasdiq/keys.json", tag = "verification",
+    get, path = "/.well-known/tasdiq/keys.json", tag = "verification", operation_id = "getKeySet",
     responses((status = 200, description = "The key set (JWKS)", body = Jwks))
 )]
 async fn keys(State(state): State<AppState>) -> Response {
