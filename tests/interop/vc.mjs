@@ -3,11 +3,12 @@
 // Bitstring Status List check of `@digitalbazaar/vc-bitstring-status-list`.
 //
 // Usage: node vc.mjs INPUT.json, where INPUT holds
-//   {"context_url": URL, "context_file": PATH, "live_prefix": URL?, "credentials": {NAME: VC}}
+//   {"contexts": {URL: PATH}, "live_prefix": URL?, "credentials": {NAME: VC}}
 // The document loader is offline: VC, DID, Data Integrity and Multikey contexts come from
-// their npm packages, ours from the repository file under `context_url`, and did:key
+// their npm packages, ours from the repository file under each URL of `contexts`, and did:key
 // documents from the did:key driver. Only URLs under `live_prefix` (the status lists of the
-// server under test) are fetched over HTTP.
+// server under test) are fetched over HTTP; a credential whose lists are elsewhere (a
+// published vector) is verified with its status left unchecked.
 // Prints {NAME: {verified, error, expanded, expand_error, statuses, status_error}} as JSON.
 
 import {readFileSync} from 'node:fs';
@@ -36,8 +37,9 @@ for(const contexts of [
     loader.addStatic(url, doc);
   }
 }
-loader.addStatic(input.context_url,
-  JSON.parse(readFileSync(input.context_file, 'utf8')));
+for(const [url, file] of Object.entries(input.contexts)) {
+  loader.addStatic(url, JSON.parse(readFileSync(file, 'utf8')));
+}
 const didKey = didKeyDriver();
 didKey.use({multibaseMultikeyHeader: 'z6Mk', fromMultibase: Ed25519Multikey.from});
 loader.setDidResolver(didKey);
@@ -68,11 +70,14 @@ function message(error) {
 const out = {};
 for(const [name, credential] of Object.entries(input.credentials)) {
   const r = {};
-  // With a server to ask, the status lists are checked (and their own proofs verified) as
-  // part of verification; offline (a published vector), status is left unchecked.
+  // With the server to ask, the status lists are checked (their own proofs verified too) as
+  // part of verification; otherwise status is left unchecked.
+  const statuses = [credential.credentialStatus || []].flat();
+  const live = input.live_prefix && statuses.length > 0 && statuses.every(
+    s => s.statusListCredential?.startsWith(input.live_prefix));
   const result = await vc.verifyCredential({
     credential: structuredClone(credential), suite, documentLoader,
-    checkStatus: input.live_prefix ?
+    checkStatus: live ?
       ({credential}) => checkStatus({credential, documentLoader, suite}) :
       async () => ({verified: true})
   });
@@ -86,7 +91,7 @@ for(const [name, credential] of Object.entries(input.credentials)) {
     r.expanded = false;
     r.expand_error = `${e.name}: ${e.message} ${JSON.stringify(e.details || {})}`;
   }
-  if(input.live_prefix && credential.credentialStatus) {
+  if(live) {
     const status = await checkStatus({credential, documentLoader, suite});
     if(status.verified) {
       r.statuses = Object.fromEntries(status.results.map(

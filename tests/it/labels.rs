@@ -261,3 +261,81 @@ async fn print_requests_are_checked() {
         "certificate_revoked"
     );
 }
+
+/// zxing-cpp, the decoder family most phones use, reads a PNG label and every sticker of a
+/// rendered PDF sheet at level M, and each code it reads verifies as authentic.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn zxing_cpp_reads_png_labels_and_pdf_sheets() {
+    let app = TestApp::new().await;
+    let k = app.key(Role::Officer).await;
+    let number = issue(&app, &k, 30).await;
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("label.png");
+    let res = app
+        .get_as(&format!("/api/v1/certificates/{number}/labels/7.png"), &k)
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    std::fs::write(&png, &res.bytes).unwrap();
+    let res = app
+        .get_as(
+            &format!("/api/v1/certificates/{number}/labels.pdf?from=1&to=24"),
+            &k,
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let pdf = dir.path().join("labels.pdf");
+    std::fs::write(&pdf, &res.bytes).unwrap();
+    let mut cmd = std::process::Command::new("pdftoppm");
+    cmd.args([
+        "-r",
+        "200",
+        "-f",
+        "1",
+        "-l",
+        "1",
+        "-gray",
+        "-png",
+        "-singlefile",
+    ])
+    .arg(&pdf)
+    .arg(dir.path().join("page"));
+    let out = crate::interop::run(cmd).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let mut cmd = crate::interop::python();
+    cmd.arg("qr.py").arg(&png).arg(dir.path().join("page.png"));
+    let out = crate::interop::run(cmd).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let found: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (label, sheet) = (found[0].as_array().unwrap(), found[1].as_array().unwrap());
+    assert_eq!(label.len(), 1, "{found}");
+    assert_eq!(label[0]["format"], "QR Code");
+    assert_eq!(label[0]["ec_level"], "M");
+    assert!(label[0]["version"].as_u64().unwrap() <= 7, "{found}");
+    let v = verdict_of_url(&app, label[0]["text"].as_str().unwrap()).await;
+    assert_eq!(
+        (v["status"].as_str(), v["label"]["item"].as_u64()),
+        (Some("authentic"), Some(7))
+    );
+
+    let mut items: Vec<u64> = Vec::new();
+    for code in sheet {
+        let v = verdict_of_url(&app, code["text"].as_str().unwrap()).await;
+        assert_eq!(v["status"], "authentic", "{v}");
+        items.push(v["label"]["item"].as_u64().unwrap());
+    }
+    items.sort_unstable();
+    assert_eq!(
+        items,
+        (1..=24).collect::<Vec<_>>(),
+        "every sticker of the sheet reads"
+    );
+}

@@ -4,11 +4,13 @@
 mod support;
 
 mod backup;
+mod bodies;
 mod browser;
 mod cli;
 mod cluster;
 mod credential;
 mod hostile;
+mod interop;
 mod labels;
 mod migrations;
 mod officer;

@@ -127,3 +127,91 @@ async fn the_reference_page_is_served_without_external_assets() {
         assert!(html.contains(&path.replace('/', "&#x2f;")), "{path}");
     }
 }
+
+#[tokio::test]
+async fn operations_have_unique_ids_and_say_who_may_call_them() {
+    let app = TestApp::new().await;
+    let doc = app.get("/openapi.json").await.json();
+    assert_eq!(doc["servers"][0]["url"], "http://127.0.0.1:8080");
+    assert_eq!(doc["info"]["license"]["identifier"], "AGPL-3.0-or-later");
+    let mut ids = std::collections::HashSet::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let id = op["operationId"].as_str().unwrap();
+            assert!(ids.insert(id.to_owned()), "{id} twice");
+            assert!(
+                id.len() > 5 && id.chars().all(|c| c.is_ascii_alphanumeric()),
+                "{id}"
+            );
+            let summary = op["summary"].as_str().unwrap_or_default();
+            assert!(
+                !summary.is_empty() && !summary.contains('\n'),
+                "{id}: {summary:?}"
+            );
+            // `security: []` on public operations: anyone gets an answer without a key; the
+            // others say which scheme, and answer 401 without one.
+            let security = op["security"].as_array().expect("security is stated");
+            let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+            let mut req = Request::builder().method(m).uri(fill(path));
+            let body = if op.get("requestBody").is_some() {
+                req = req.header("content-type", "application/json");
+                Body::from("{}")
+            } else {
+                Body::empty()
+            };
+            let r = app.send(req.body(body).unwrap()).await;
+            if security.is_empty() {
+                assert_ne!(r.status, 401, "{id} is documented public but wants a key");
+            } else {
+                assert_eq!(security[0]["api_key"], serde_json::json!([]), "{id}");
+                assert_eq!(r.status, 401, "{id} is documented protected: {}", r.text());
+            }
+        }
+    }
+    // Retailer and officer operations carry examples.
+    let batch = &doc["paths"]["/api/v1/verify"]["post"];
+    assert!(batch["requestBody"]["content"]["application/json"]["example"]["codes"].is_array());
+    assert!(
+        batch["responses"]["200"]["content"]["application/json"]["example"]["results"].is_array()
+    );
+    let issue = &doc["paths"]["/api/v1/certificates"]["post"];
+    assert!(
+        issue["responses"]["201"]["content"]["application/json"]["example"]["number"].is_string()
+    );
+    // Nothing in components that nothing uses.
+    let text = doc.to_string();
+    for name in doc["components"]["schemas"].as_object().unwrap().keys() {
+        assert!(
+            text.contains(&format!("\"#/components/schemas/{name}\"")),
+            "{name} is unused"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_retailer_can_call_the_batch_route_from_the_reference_page_alone() {
+    let app = TestApp::new().await;
+    let html = app.get("/api/docs").await.text();
+    let start = html
+        .find("<section id=\"verifyBatch\">")
+        .expect("the batch section");
+    let section = &html[start..start + html[start..].find("</section>").unwrap()];
+    // The body schema, an example body, and a curl line with the key and the body.
+    assert!(section.contains("<code>codes</code>"), "{section}");
+    assert!(section.contains("maxItems 1000"), "{section}");
+    assert!(section.contains("Example body"), "{section}");
+    assert!(
+        section.contains(
+            "curl -X POST &#x27;http:&#x2f;&#x2f;127.0.0.1:8080&#x2f;api&#x2f;v1&#x2f;verify&#x27;"
+        ),
+        "{section}"
+    );
+    assert!(
+        section.contains("Authorization: Bearer $TASDIQ_API_KEY"),
+        "{section}"
+    );
+    assert!(
+        section.contains("-d &#x27;{&quot;codes&quot;:["),
+        "{section}"
+    );
+}
