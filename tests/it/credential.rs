@@ -406,3 +406,29 @@ async fn the_migration_gives_earlier_certificates_distinct_indexes() {
         .unwrap();
     assert!(indexes.contains(&index));
 }
+
+/// A key compromised since before a certificate was issued revokes it in the key's list; one
+/// compromised only later does not.
+#[tokio::test]
+async fn a_compromised_key_revokes_in_its_list_what_it_signed_after_the_compromise() {
+    let app = TestApp::new().await;
+    let cert = app.authentic_certificate().await;
+    let vc = app
+        .get(&format!("/api/v1/certificates/{}", cert.view.number))
+        .await
+        .json();
+    assert!(!status(&app, &vc, "revocation").await);
+    let after = cert.facts.issued_at + chrono::Duration::seconds(1);
+    tasdiq::keystore::revoke(app.conn(), cert.facts.kid, after, "test")
+        .await
+        .unwrap();
+    app.state.poll_epoch().await.unwrap();
+    assert!(!status(&app, &vc, "revocation").await, "issued before it");
+    let before = cert.facts.issued_at - chrono::Duration::seconds(1);
+    tasdiq::keystore::revoke(app.conn(), cert.facts.kid, before, "test")
+        .await
+        .unwrap();
+    app.state.poll_epoch().await.unwrap();
+    assert!(status(&app, &vc, "revocation").await, "issued after it");
+    assert!(!status(&app, &vc, "suspension").await);
+}
