@@ -7,7 +7,7 @@
 //!   verifiers to accept).
 //! - "Signatures": [`Note::verify`] ignores signatures whose (name, key ID) is unknown, rejects
 //!   the note if a known key's signature fails, and needs at least one known signature.
-//! - Key IDs, vkeys and signers are in [`keys`]; Ed25519 (type 0x01) and the Ed25519
+//! - Key IDs ([`KeyId`]), vkeys ([`VerifierKey`]) and [`Signer`]s; Ed25519 (type 0x01) and the Ed25519
 //!   cosignature (type 0x04, c2sp.org/tlog-cosignature "Ed25519 signed message").
 
 mod keys;
