@@ -14,7 +14,18 @@
 //!
 //! Storage, HTTP and clocks belong to the service: the library takes hashes through the
 //! [`merkle::HashSource`] and [`tiles::TileReader`] traits (or two-step plans for async callers)
-//! and times as arguments.
+//! and times as arguments. The log's paths through it:
+//!
+//! - **append:** read [`tiles::Tile::edge`]`(old)` (at most one partial tile per level), call
+//!   [`tiles::integrate`] with the new leaf hashes, upsert the returned tiles, sign
+//!   [`Checkpoint::new`]`(origin, size, root)` with [`Note::sign`];
+//! - **proofs:** [`merkle::inclusion_plan`] → [`tiles::tiles_for_nodes`] (fetch those) →
+//!   [`tiles::hashes_from_tiles`] → [`merkle::Plan::assemble`]; wrap in a
+//!   [`proof::TlogProof`];
+//! - **self-check:** [`tiles::root_from_edge`] against the last signed root;
+//! - **witnesses:** [`witness::AddCheckpoint`] out, [`witness::AddCheckpointResponse::parse`]
+//!   and [`witness::merge_cosignatures`] back; or, serving, [`witness::check_add_checkpoint`]
+//!   and [`witness::cosign`].
 
 pub mod checkpoint;
 pub mod merkle;

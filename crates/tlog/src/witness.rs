@@ -7,7 +7,8 @@
 //!   checkpoint's, 409 with the witness's size, 422 for an empty-tree, proof or root mismatch);
 //! - the response ([`AddCheckpointResponse`]): cosignature lines on 200, `<size>\n` as
 //!   `text/x.tlog.size` on 409, and [`merge_cosignatures`] to move verified cosignatures onto
-//!   the log's note.
+//!   the log's note;
+//! - the monitoring path's origin hash ([`origin_hash`]).
 //!
 //! Persisting the witness's latest checkpoint, atomically with the check, is the caller's.
 
@@ -303,6 +304,16 @@ pub fn merge_cosignatures(
         });
     }
     Ok(added)
+}
+
+/// The `<origin hash>` of the monitoring path `GET <prefix>/<origin hash>/checkpoint`:
+/// lowercase hex SHA-256 of the origin.
+pub fn origin_hash(origin: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(origin.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 #[cfg(test)]

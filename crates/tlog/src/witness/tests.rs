@@ -265,3 +265,12 @@ fn bodies_parse_strictly() {
     assert_eq!(failed.status(), 503);
     assert!(AddCheckpoint::new(0, vec![Hash::EMPTY; 64], log.note()).is_err());
 }
+
+#[test]
+fn origin_hash_is_lowercase_hex_sha256() {
+    // SHA-256("abc"), the FIPS 180-2 example.
+    assert_eq!(
+        origin_hash("abc"),
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+    );
+}
