@@ -252,3 +252,17 @@ fn texts_with_blank_lines_split_at_the_last_one() {
         );
     }
 }
+
+#[test]
+fn the_specification_cosignature_has_its_timestamp_after_the_key_id() {
+    // tlog-cosignature's example line; its signed message shows "time 1679315147".
+    let line = "\u{2014} witness.example.com/w1 jWbPPwAAAABkGFDLEZMHwSRaJNiIDoe9DYn/zXcrtPHeolMI5OWXEhZCB9dlrDJsX3b2oyin1nPZqhf5nNo0xUe+mbIUBkBIfZ+qnA==";
+    let sig = Signature::parse_line(line).unwrap();
+    assert_eq!(sig.bytes.len(), Algorithm::Cosignature.signature_len());
+    let time = u64::from_be_bytes(sig.bytes[..8].try_into().unwrap());
+    assert_eq!(time, 1_679_315_147);
+    assert_eq!(
+        keys::cosignature_message("o\n1\nAAAA\n", time),
+        "cosignature/v1\ntime 1679315147\no\n1\nAAAA\n"
+    );
+}
