@@ -11,17 +11,20 @@
 //! `watch`. An attacker who controls many networks can still raise `high` on a genuine item;
 //! `docs/clone-detection.md` says what that costs and what it buys.
 //!
+//! Each `high` threshold sits one network above what genuine jars reached in the simulated
+//! market, because a griefer adds exactly one.
+//!
 //! | reason | risk | rule (defaults of [`Thresholds`]) |
 //! |---|---|---|
 //! | `second_claim` | high | the claim code was entered again, valid, from another device and another network |
-//! | `claimed_elsewhere` | high / watch | after the claim day, ≥ 3 / 2 networks other than the claimant's scanned it |
+//! | `claimed_elsewhere` | high / watch | after the claim day, ≥ 4 / 3 networks other than the claimant's scanned it |
 //! | `failed_claims` | high / watch | wrong claim codes came from ≥ 3 / 2 distinct networks |
 //! | `received_twice_without_shipping` | high | received by a second organisation with no shipment since the first receipt |
 //! | `received_after_sale` | high | received (not returned) by an organisation after its retail sale |
 //! | `sold_twice` | high | a second retail sale with no return between (the same shop re-recording within an hour is one sale) |
 //! | `scanned_after_destroying` | high / watch | ≥ 2 / 1 networks scanned it on days after it was destroyed |
-//! | `scanned_after_sale` | high / watch | unclaimed, and ≥ 4 / 3 networks scanned it on days after its sale |
-//! | `many_networks` | high / watch | ≥ 10 / 6 networks scanned it in the last 7 days |
+//! | `scanned_after_sale` | high / watch | unclaimed, and ≥ 5 / 4 networks scanned it on days after its sale |
+//! | `many_networks` | high / watch | ≥ 10 / 6 networks scanned it in the last 7 days, or ≥ 20 / 15 over its life |
 //! | `many_scans` | watch | one network scanned it ≥ 50 times in one day (volume alone is never high) |
 
 use std::collections::BTreeSet;
@@ -66,7 +69,9 @@ pub struct RepeatClaim {
     pub same_device: bool,
 }
 
-/// Wrong claim codes typed for this label from one network on one day.
+/// Wrong claim codes typed for this label from one network on one day. Count only codes
+/// that parse ([`crate::claim::ClaimCode::parse`] accepts the check character) but do not
+/// match: a typo the check character catches is a person, not a guess.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FailedClaims {
     /// Where from.
@@ -247,6 +252,8 @@ pub struct Thresholds {
     pub many_networks: (usize, usize),
     /// The `many_networks` window, in days.
     pub window_days: i64,
+    /// Networks over the label's whole life for `many_networks` watch / high.
+    pub lifetime_networks: (usize, usize),
     /// Scans from one network in one day for `many_scans` (watch only).
     pub many_scans: u32,
 }
@@ -254,12 +261,13 @@ pub struct Thresholds {
 impl Default for Thresholds {
     fn default() -> Thresholds {
         Thresholds {
-            claimed_elsewhere: (2, 3),
+            claimed_elsewhere: (3, 4),
             failed_claims: (2, 3),
             after_destroying: (1, 2),
-            after_sale: (3, 4),
+            after_sale: (4, 5),
             many_networks: (6, 10),
             window_days: 7,
+            lifetime_networks: (15, 20),
             many_scans: 50,
         }
     }
@@ -352,17 +360,26 @@ pub fn assess_with(facts: &LabelFacts, t: &Thresholds) -> Assessment {
     }
 
     // Volume and spread.
-    let since = today - Duration::days(t.window_days - 1);
+    let since = today
+        .checked_sub_signed(Duration::days(t.window_days.max(1) - 1))
+        .unwrap_or(NaiveDate::MIN);
     let recent: BTreeSet<Network> = scans
         .iter()
         .filter(|s| s.day >= since)
         .map(|s| s.network)
         .collect();
+    let lifetime: BTreeSet<Network> = scans.iter().map(|s| s.network).collect();
     add(
         &mut reasons,
         Reason::ManyNetworks,
         recent.len(),
         t.many_networks,
+    );
+    add(
+        &mut reasons,
+        Reason::ManyNetworks,
+        lifetime.len(),
+        t.lifetime_networks,
     );
     if scans
         .iter()

@@ -107,8 +107,8 @@ fn table() -> Vec<Row> {
             .repeat(10, 10, false),
         genuine(
             "a gift: one more household after the claim (and the buyer's mobile)",
-            Watch,
-            &["claimed_elsewhere"],
+            Calm,
+            &[],
         )
         .claimed(9, 10)
         .scans(&[(15, 20, 2)]),
@@ -141,7 +141,7 @@ fn table() -> Vec<Row> {
         genuine(
             "griefer: 500 scans of a claimed jar from one network",
             Watch,
-            &["many_scans", "claimed_elsewhere"],
+            &["many_scans"],
         )
         .claimed(9, 10)
         .scans(&[(20, 66, 500)]),
@@ -149,7 +149,7 @@ fn table() -> Vec<Row> {
         genuine(
             "griefer: one network scans after the sale",
             Watch,
-            &["scanned_after_sale", "many_scans"],
+            &["many_scans"],
         )
         .scans(&[(20, 66, 300)])
         .now(20),
@@ -161,16 +161,12 @@ fn table() -> Vec<Row> {
         )
         .claimed(9, 10)
         .repeat(14, 40, false),
-        row(
-            "two other networks after the claim",
-            Watch,
-            &["claimed_elsewhere"],
-        )
-        .claimed(9, 10)
-        .scans(&[(14, 40, 1), (15, 41, 1)]),
+        row("two other networks after the claim", Calm, &[])
+            .claimed(9, 10)
+            .scans(&[(14, 40, 1), (15, 41, 1)]),
         row(
             "three other networks after the claim",
-            High,
+            Watch,
             &["claimed_elsewhere"],
         )
         .claimed(9, 10)
@@ -231,16 +227,12 @@ fn table() -> Vec<Row> {
         )
         .custody(&[(A, Step::Destroyed, 3, 9)])
         .scans(&[(5, 2, 1)]),
-        row(
-            "three networks after the sale",
-            Watch,
-            &["scanned_after_sale"],
-        )
-        .custody(&[(A, Step::Sold, 3, 9)])
-        .scans(&[(4, 1, 1), (5, 2, 1), (6, 3, 1)]),
+        row("three networks after the sale", Calm, &[])
+            .custody(&[(A, Step::Sold, 3, 9)])
+            .scans(&[(4, 1, 1), (5, 2, 1), (6, 3, 1)]),
         row(
             "four networks after the sale",
-            High,
+            Watch,
             &["scanned_after_sale"],
         )
         .custody(&[(A, Step::Sold, 3, 9)])
@@ -264,6 +256,30 @@ fn table() -> Vec<Row> {
                 .map(|n| (14 + n as u32 % 7, n, 1))
                 .collect::<Vec<_>>(),
         ),
+        row(
+            "four other networks after the claim",
+            High,
+            &["claimed_elsewhere"],
+        )
+        .claimed(9, 10)
+        .scans(&[(14, 40, 1), (15, 41, 1), (15, 42, 1), (16, 43, 2)]),
+        row(
+            "five networks after the sale",
+            High,
+            &["scanned_after_sale"],
+        )
+        .custody(&[(A, Step::Sold, 3, 9)])
+        .scans(&[(4, 1, 1), (5, 2, 1), (6, 3, 1), (7, 4, 1), (7, 5, 1)]),
+        row("fifteen networks over a month", Watch, &["many_networks"])
+            .now(30)
+            .scans(&(1..=15).map(|n| (n as u32 * 2, n, 1)).collect::<Vec<_>>()),
+        row("twenty networks over a month", High, &["many_networks"])
+            .now(30)
+            .scans(
+                &(1..=20)
+                    .map(|n| (n as u32 * 3 / 2, n, 1))
+                    .collect::<Vec<_>>(),
+            ),
         row("ten networks over a month", Calm, &[])
             .scans(&(1..=10).map(|n| (n as u32 * 2, n, 1)).collect::<Vec<_>>()),
         row("scans dated after now are ignored", Calm, &[])

@@ -375,13 +375,13 @@ fn valid_canonical(uri: &str) -> bool {
                     _ => false,
                 }
         }
-        ("253", [k]) => k.len() >= 13 && digits(&k[..13], 13) && dl_chars(&k[13..], 17),
+        ("253", [k]) => k.get(..13).is_some_and(|d| digits(d, 13)) && dl_chars(&k[13..], 17),
         ("255", [k]) => k.len() >= 13 && k.len() <= 25 && all_digits(k),
         ("401", [k]) | ("8004", [k]) => dl_chars(k, 30),
         ("402", [k]) => digits(k, 17),
         ("414", [k]) | ("417", [k]) => digits(k, 13),
         ("414", [k, "254", v]) => digits(k, 13) && dl_chars(v, 20),
-        ("8003", [k]) => k.len() >= 14 && digits(&k[..14], 14) && dl_chars(&k[14..], 16),
+        ("8003", [k]) => k.get(..14).is_some_and(|d| digits(d, 14)) && dl_chars(&k[14..], 16),
         ("8006", [k]) | ("8017", [k]) | ("8018", [k]) => digits(k, 18),
         ("8006", [k, q, v]) => digits(k, 18) && matches!(*q, "21" | "10") && dl_chars(v, 20),
         ("8010", [k]) => cpi_chars(k),
@@ -472,6 +472,8 @@ mod tests {
             "https://example.com/01/95060001343/21/1".to_owned(),
             "urn:epc:id:gsrn:4012345.00000000001".to_owned(),
             "https://a.b/414/4012345000016/254/A!1".to_owned(),
+            "https://a.b/253/611123400001é9".to_owned(),
+            "https://a.b/8003/0611123400001é77".to_owned(),
         ] {
             assert_eq!(normalise(&input), None, "{input}");
         }
