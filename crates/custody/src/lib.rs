@@ -10,6 +10,11 @@
 //! - [`detector`] judges a label's facts (scans by network and day, claim, custody) into a risk
 //!   level and machine-word reasons.
 //!
+//! What the service owes the detector: networks, not clients (IPv4 /24, IPv6 /48, salted), so
+//! one host cannot pose as a crowd; failed claims counted only for codes that parse (a typo
+//! the check character catches is not a guess); a repeated claim marked `same_device` when
+//! it comes from the claimant's device cookie; custody from retailers' and officers' keys.
+//!
 //! The service stores the facts and calls these; the simulation binary `simulate-market` runs
 //! the same detector over a synthetic market (see `docs/clone-detection.md`).
 

@@ -136,7 +136,8 @@ pub struct CustodyFact {
     pub step: Step,
     /// `eventTime`, in UTC.
     pub at: DateTime<Utc>,
-    /// `bizLocation.id`, if given.
+    /// `bizLocation.id`, if given. The rules reason by organisation, not place; the location
+    /// is for the reasons an officer reads.
     pub location: Option<String>,
 }
 
@@ -145,7 +146,8 @@ pub struct CustodyFact {
 pub struct LabelFacts<'a> {
     /// The moment of judgement (the scan being answered).
     pub now: DateTime<Utc>,
-    /// The first scan ever recorded, if any.
+    /// The first scan ever recorded, if any. No rule reads it yet (the scan counts carry the
+    /// days); it is part of the facts so that a rule can without changing the service.
     pub first_scan: Option<DateTime<Utc>>,
     /// Scans by network and day, up to now.
     pub scans: &'a [ScanCount],
