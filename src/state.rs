@@ -13,6 +13,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::config::Config;
+use crate::domain::humancode::ShortCodeKey;
 use crate::domain::keys::KeyRing;
 use crate::keystore;
 use crate::metrics::Metrics;
@@ -28,6 +29,8 @@ pub struct App {
     keys: RwLock<Arc<KeyRing>>,
     pub certs: CertCache,
     pub scans: Scans,
+    /// Keys the check of short codes; every node holds the same one.
+    pub shortcodes: ShortCodeKey,
     epoch: AtomicI64,
     /// SQLite has one writer: taking turns here avoids lock-upgrade failures between
     /// transactions of this process.
@@ -39,9 +42,11 @@ pub struct App {
 pub struct AppState(pub Arc<App>);
 
 impl AppState {
-    /// Builds the state on a migrated database: loads the key ring and the scan salts.
+    /// Builds the state on a migrated database: loads the key ring, the short-code secret and
+    /// the scan salts.
     pub async fn build(db: DatabaseConnection, config: Config) -> anyhow::Result<Self> {
         let ring = keystore::load_ring(&db, &config.keys_dir).await?;
+        let shortcodes = keystore::load_shortcode_key(&db, &config.keys_dir).await?;
         let epoch = signing_keys::epoch(&db).await?;
         let scans = Scans::new(CopyThresholds {
             distinct_clients: config.copy_distinct_clients,
@@ -55,6 +60,7 @@ impl AppState {
             keys: RwLock::new(Arc::new(ring)),
             certs: CertCache::new(100_000),
             scans,
+            shortcodes,
             epoch: AtomicI64::new(epoch),
             write_turn: tokio::sync::Mutex::new(()),
         })))

@@ -19,5 +19,6 @@ mod process;
 mod registry;
 mod resilience;
 mod retail;
+mod security;
 mod vectors;
 mod verify;

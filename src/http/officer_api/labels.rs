@@ -1,6 +1,7 @@
 //! Printing labels: one label as PNG or SVG, a range as a PDF of A4 sticker sheets or as CSV
 //! for print shops. PDF and CSV stream from a worker thread through a small channel, so memory
-//! stays bounded and the first bytes leave before the last label is drawn.
+//! stays bounded and the first bytes leave before the last label is drawn. Short codes are keyed
+//! with the short-code secret every node holds.
 
 use axum::body::Body;
 use axum::extract::State;
@@ -109,6 +110,7 @@ async fn job(state: &AppState, number: &str, ecc: Ecc) -> Result<Job, ApiError> 
     }
     Ok(Job {
         ring,
+        shortcodes: state.shortcodes.clone(),
         cert,
         url_prefix: format!("{}/v/", state.config.public_base()),
         ecc,

@@ -1110,6 +1110,7 @@ async fn certificate(
             "officer/certificate.html",
             context! {
                 c => Value::from_serialize(&rec.view),
+                issued_by => rec.issued_by.clone(),
                 revoked => rec.view.status.as_str() == "revoked",
                 pdf_to => rec.view.quantity.min(crate::printing::MAX_LABELS),
                 flash => flash(&q, &ui),
