@@ -66,8 +66,9 @@ pub async fn run(db: &DatabaseConnection, config: &Config) -> anyhow::Result<Boo
                 (p.clone(), Some(p))
             }
         };
+        let hashed = store::officers::hash(&password).await?;
         let tx = db.begin().await?;
-        store::officers::create(&tx, &email, &password, Role::Admin, "bootstrap").await?;
+        store::officers::create(&tx, &email, &hashed, Role::Admin, "bootstrap").await?;
         tx.commit().await?;
         report.admin_created = Some(AdminCreated {
             email,

@@ -180,6 +180,17 @@ impl Background {
                         if let Err(e) = crate::store::scans::forget_before(&state.db, keep_from).await {
                             tracing::warn!(error = %e, "could not forget old scan salts");
                         }
+                        let life = crate::store::sessions::Lifetime {
+                            idle: state.config.session_idle(),
+                            max: state.config.session_max(),
+                        };
+                        if let Err(e) = crate::store::sessions::purge(&state.db, life).await {
+                            tracing::warn!(error = %e, "could not purge ended sessions");
+                        }
+                        let now_ms = Utc::now().timestamp_millis();
+                        if let Err(e) = crate::store::rate_limits::purge(&state.db, now_ms).await {
+                            tracing::warn!(error = %e, "could not purge spent rate limits");
+                        }
                     }
                     _ = stopped.changed() => break,
                 }

@@ -237,5 +237,20 @@ o-key-secret-here = المفتاح الخاص على هذه العقدة
 o-yes = نعم
 o-no = لا
 
-## Short-code limit.
+## Short-code limit, account and access.
 humancode-limited = تم التحقق من رموز قصيرة كثيرة من شبكتك. يرجى الانتظار دقيقة ثم إعادة المحاولة، أو مسح رمز كيو آر.
+o-nav-account = حسابي
+o-account-title = حسابي
+o-password-current = كلمة المرور الحالية
+o-password-new = كلمة المرور الجديدة (12 حرفا على الأقل)
+o-password-again = كلمة المرور الجديدة مرة أخرى
+o-password-submit = تغيير كلمة المرور
+o-password-changed = تم تغيير كلمة المرور. أُنهيت جلساتك الأخرى.
+o-password-short = يجب أن تتكون كلمة المرور الجديدة من 12 حرفا على الأقل.
+o-password-mismatch = كلمتا المرور الجديدتان مختلفتان.
+o-password-wrong = كلمة المرور الحالية غير صحيحة.
+o-disable = تعطيل
+o-enable = تفعيل
+o-account-disabled = معطل
+o-account-active = نشط
+o-disable-self = لا يمكنك تعطيل حسابك الخاص.

@@ -233,5 +233,20 @@ o-key-secret-here = Private key on this node
 o-yes = yes
 o-no = no
 
-## Short-code limit.
+## Short-code limit, account and access.
 humancode-limited = Too many short codes were checked from your network. Please wait a minute and try again, or scan the QR code.
+o-nav-account = My account
+o-account-title = My account
+o-password-current = Current password
+o-password-new = New password (at least 12 characters)
+o-password-again = New password again
+o-password-submit = Change the password
+o-password-changed = Password changed. Your other sessions have ended.
+o-password-short = The new password must have at least 12 characters.
+o-password-mismatch = The two new passwords differ.
+o-password-wrong = The current password is wrong.
+o-disable = Disable
+o-enable = Enable
+o-account-disabled = disabled
+o-account-active = active
+o-disable-self = You cannot disable your own account.

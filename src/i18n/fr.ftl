@@ -233,5 +233,20 @@ o-key-secret-here = Clé privée sur ce nœud
 o-yes = oui
 o-no = non
 
-## Short-code limit.
+## Short-code limit, account and access.
 humancode-limited = Trop de codes courts ont été vérifiés depuis votre réseau. Patientez une minute puis réessayez, ou scannez le code QR.
+o-nav-account = Mon compte
+o-account-title = Mon compte
+o-password-current = Mot de passe actuel
+o-password-new = Nouveau mot de passe (12 caractères au moins)
+o-password-again = Nouveau mot de passe, à nouveau
+o-password-submit = Changer le mot de passe
+o-password-changed = Mot de passe changé. Vos autres sessions ont été fermées.
+o-password-short = Le nouveau mot de passe doit compter au moins 12 caractères.
+o-password-mismatch = Les deux nouveaux mots de passe diffèrent.
+o-password-wrong = Le mot de passe actuel est incorrect.
+o-disable = Désactiver
+o-enable = Réactiver
+o-account-disabled = désactivé
+o-account-active = actif
+o-disable-self = Vous ne pouvez pas désactiver votre propre compte.

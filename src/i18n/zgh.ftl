@@ -234,5 +234,20 @@ o-key-secret-here = ⵜⴰⵙⴰⵔⵓⵜ ⵜⵓⵙⵍⵉⴳⵜ ⴳ ⵓⵎⴰⴽ
 o-yes = ⵢⴰⵀ
 o-no = ⵓⵀⵓ
 
-## Short-code limit.
+## Short-code limit, account and access.
 humancode-limited = ⴳⵓⵜⵏⵜ ⵜⵏⴳⴰⵍⵉⵏ ⵜⵉⴳⵣⵣⴰⵍⵉⵏ ⵍⵍⵉ ⵉⵜⵜⵓⵙⵙⵉⴷⵜⵏ ⵙⴳ ⵓⵥⵟⵟⴰ ⵏⵏⴽ. ⵔⵊⵓ ⵢⴰⵜ ⵜⵓⵙⴷⵉⴷⵜ, ⵜⵔⵎⴷ ⴷⴰⵖ, ⵏⵖ ⵖⵔ ⵜⴰⵏⴳⴰⵍⵜ ⴽⵢⵓⴰⵔ.
+o-nav-account = ⴰⵎⵉⴹⴰⵏ ⵉⵏⵓ
+o-account-title = ⴰⵎⵉⴹⴰⵏ ⵉⵏⵓ
+o-password-current = ⴰⵡⴰⵍ ⵏ ⵓⵣⵔⴰⵢ ⵏ ⵖⵉⵍⴰ
+o-password-new = ⴰⵡⴰⵍ ⵏ ⵓⵣⵔⴰⵢ ⴰⵎⴰⵢⵏⵓ (12 ⵏ ⵉⵙⴽⴽⵉⵍⵏ ⵓⴳⴳⴰⵔ)
+o-password-again = ⴰⵡⴰⵍ ⵏ ⵓⵣⵔⴰⵢ ⴰⵎⴰⵢⵏⵓ ⴷⴰⵖ
+o-password-submit = ⵙⵏⴼⵍ ⴰⵡⴰⵍ ⵏ ⵓⵣⵔⴰⵢ
+o-password-changed = ⵉⵜⵜⵓⵙⵏⴼⵍ ⵓⵡⴰⵍ ⵏ ⵓⵣⵔⴰⵢ. ⵜⵉⵖⵉⵎⵉⵡⵉⵏ ⵏⵏⴽ ⵢⴰⴹⵏⵉⵏ ⵜⵜⵓⵇⵇⵏⵏⵜ.
+o-password-short = ⴰⵡⴰⵍ ⵏ ⵓⵣⵔⴰⵢ ⴰⵎⴰⵢⵏⵓ ⵉⵇⵇⴰⵏ ⴰⴷ ⵉⵍ 12 ⵏ ⵉⵙⴽⴽⵉⵍⵏ ⵓⴳⴳⴰⵔ.
+o-password-mismatch = ⵙⵉⵏ ⵡⴰⵡⴰⵍ ⵏ ⵓⵣⵔⴰⵢ ⵉⵎⴰⵢⵏⵓⵜⵏ ⵎⵣⴰⵔⴰⵢⵏ.
+o-password-wrong = ⴰⵡⴰⵍ ⵏ ⵓⵣⵔⴰⵢ ⵏ ⵖⵉⵍⴰ ⵓⵔ ⵉⵖⵓⴷⵉ.
+o-disable = ⵙⵅⵙⵉ
+o-enable = ⵙⵙⵓⵔⵉ
+o-account-disabled = ⵉⵜⵜⵓⵙⵅⵙⵉ
+o-account-active = ⵉⵙⵡⵓⵔⵉ
+o-disable-self = ⵓⵔ ⵜⵣⵎⵉⵔⴷ ⴰⴷ ⵜⵙⵅⵙⵉⴷ ⴰⵎⵉⴹⴰⵏ ⵏⵏⴽ.

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod accounts;
 mod backup;
 mod browser;
 mod cli;

@@ -77,6 +77,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         "officer/message.html",
         include_str!("../templates/officer/message.html"),
     ),
+    (
+        "officer/account.html",
+        include_str!("../templates/officer/account.html"),
+    ),
 ];
 
 /// The parsed templates.
