@@ -158,6 +158,16 @@ pub struct Config {
     )]
     pub session_max_hours: i64,
 
+    /// Seconds a connection may take to send a request's headers (and may stay idle between
+    /// requests) before it is closed.
+    #[arg(
+        long,
+        env = "TASDIQ_HEADER_TIMEOUT",
+        default_value_t = 10,
+        global = true
+    )]
+    pub header_timeout_secs: u64,
+
     /// Trust `X-Forwarded-For` for the client address (set when behind a reverse proxy).
     #[arg(
         long,
@@ -200,6 +210,9 @@ impl Config {
         chrono::Duration::hours(self.session_max_hours.max(1))
     }
 
+    pub fn header_timeout(&self) -> Duration {
+        Duration::from_secs(self.header_timeout_secs.max(1))
+    }
 
     /// The public base URL without a trailing slash.
     pub fn public_base(&self) -> &str {

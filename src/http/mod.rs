@@ -23,6 +23,7 @@ pub mod client;
 pub mod csrf;
 pub mod error;
 pub mod extract;
+pub mod listen;
 pub mod officer_api;
 pub mod openapi;
 pub mod ops;

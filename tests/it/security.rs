@@ -1,9 +1,13 @@
 //! The holes of issue 12, each attacked again: short codes that cannot be derived or harvested
-//! (item 1), no staff identity in public answers (5), copy signals and report limits one host
-//! cannot fake (6, 7), cache flushing (14). Clients are told apart by the socket address, set
-//! on each request as the server sets it.
+//! (item 1), bounded metrics (2), no staff identity in public answers (5), copy signals and
+//! report limits one host cannot fake (6, 7), stalled downloads (11), half-open connections
+//! (12), bidi overrides (13), cache flushing (14), and the "also" line (no-store, `q=%00`).
+//! Items 3, 4, 9, 10 and the Origin check are in `accounts`. Clients are told apart by the
+//! socket address, set on each request as the server sets it; items 2 and 12 go through a real
+//! socket.
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::ConnectInfo;
@@ -11,6 +15,7 @@ use axum::http::{Method, Request, header};
 use serde_json::{Value, json};
 use tasdiq::domain::humancode::{HumanCode, ShortCodeKey};
 use tasdiq::domain::values::{CertificateNumber, Role};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tower::ServiceExt;
 
 use crate::support::{Reply, TestApp};
@@ -289,6 +294,93 @@ async fn printed_short_codes_carry_the_keyed_check() {
     }
 }
 
+/// A plain HTTP/1.1 exchange on a new connection, read to the end.
+async fn raw_exchange(addr: SocketAddr, request: String) -> String {
+    let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+    s.write_all(request.as_bytes()).await.unwrap();
+    let mut out = Vec::new();
+    tokio::time::timeout(Duration::from_secs(20), s.read_to_end(&mut out))
+        .await
+        .expect("the server answers")
+        .unwrap();
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn socket_clients_cannot_grow_metrics_or_hold_connections() {
+    let mut app = TestApp::new().await;
+    let mut config = app.db.config.clone();
+    config.header_timeout_secs = 1;
+    app.state = tasdiq::AppState::build(app.conn().clone(), config)
+        .await
+        .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(tasdiq::launch(listener, app.state.clone(), async {
+        let _ = stopped.await;
+    }));
+    let metrics_len = || async {
+        let text = raw_exchange(
+            addr,
+            "GET /metrics HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n".into(),
+        )
+        .await;
+        assert!(text.starts_with("HTTP/1.1 200"), "{text}");
+        text.len()
+    };
+    let invented = |i: usize| {
+        raw_exchange(
+            addr,
+            format!(
+                "X{i}{} / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n",
+                "Y".repeat(i % 200)
+            ),
+        )
+    };
+
+    // Item 2: invented methods share one label.
+    for i in 0..10 {
+        assert!(invented(i).await.starts_with("HTTP/1.1 4"));
+    }
+    // The first fetch adds /metrics's own series; measure from the second.
+    metrics_len().await;
+    let before = metrics_len().await;
+    for i in 10..1010 {
+        invented(i).await;
+    }
+    let after = metrics_len().await;
+    assert!(after < 200 * 1024, "/metrics is {after} bytes");
+    assert!(
+        after < before + 1024,
+        "/metrics grew from {before} to {after} bytes"
+    );
+
+    // Item 12: a connection that never finishes its headers, or sends nothing, is closed.
+    for partial in ["GET /healthz HTTP/1.1\r\nHost: t\r\n", ""] {
+        let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+        s.write_all(partial.as_bytes()).await.unwrap();
+        let mut buf = Vec::new();
+        let read = tokio::time::timeout(Duration::from_secs(20), s.read_to_end(&mut buf)).await;
+        assert!(read.is_ok(), "the half-open connection was not closed");
+    }
+    // The socket address reaches the handlers: lookups from 127.0.0.1 count as one network.
+    let ok = raw_exchange(
+        addr,
+        "GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n".into(),
+    )
+    .await;
+    assert!(ok.starts_with("HTTP/1.1 200"), "{ok}");
+
+    // Shutdown is graceful and completes.
+    stop.send(()).unwrap();
+    tokio::time::timeout(Duration::from_secs(20), server)
+        .await
+        .expect("the server stops")
+        .unwrap()
+        .unwrap();
+}
+
 #[tokio::test]
 async fn no_verdict_names_staff() {
     let app = TestApp::new().await;
@@ -420,6 +512,116 @@ async fn the_report_limit_ignores_the_user_agent() {
     assert_eq!(statuses, [303, 303, 303, 303, 303, 429, 429]);
 }
 
+/// The value of a gauge in the metrics text.
+fn gauge(text: &str, name: &str) -> Option<i64> {
+    text.lines()
+        .find_map(|l| l.strip_prefix(name)?.strip_prefix(' '))
+        .and_then(|v| v.trim().parse().ok())
+}
+
+#[tokio::test]
+async fn an_unread_download_releases_its_thread() {
+    let mut app = TestApp::new().await;
+    let mut config = app.db.config.clone();
+    config.request_timeout_secs = 1;
+    app.state = tasdiq::AppState::build(app.conn().clone(), config)
+        .await
+        .unwrap();
+    let key = app.key(Role::Officer).await;
+    let cert = app.authentic_certificate().await;
+    let running = || gauge(&app.state.metrics.render(), "tasdiq_label_jobs_running");
+    assert_eq!(running(), Some(0));
+    // The response is taken and its body never read, as by a client that stalls.
+    let res = tasdiq::app(app.state.clone())
+        .oneshot(
+            Request::get(format!(
+                "/api/v1/certificates/{}/labels.pdf?from=1&to=480",
+                cert.view.number
+            ))
+            .header(header::AUTHORIZATION, format!("Bearer {key}"))
+            .body(Body::empty())
+            .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let mut seen = Vec::new();
+    for _ in 0..200 {
+        let now = running();
+        if seen.last() != Some(&now) {
+            seen.push(now);
+        }
+        if seen.len() > 1 && now == Some(0) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        seen,
+        [Some(1), Some(0)],
+        "the job ran, then gave up on the reader"
+    );
+    // What the client gets afterwards is a broken transfer, not a plausible short file.
+    let body = http_body_util::BodyExt::collect(res.into_body()).await;
+    assert!(body.is_err());
+}
+
+#[tokio::test]
+async fn bidi_overrides_are_not_shown_on_pages() {
+    let app = TestApp::new().await;
+    let key = app.key(Role::Officer).await;
+    let cert = app.authentic_certificate().await;
+    let renamed = app
+        .json(
+            Method::PATCH,
+            &format!("/api/v1/producers/{}", cert.view.producer.id),
+            Some(&key),
+            &json!({"name": "Coop \u{202E}nagra\u{202C} Tiznit"}),
+        )
+        .await;
+    assert_eq!(renamed.status, 200, "{}", renamed.text());
+    let issued = app
+        .json(
+            Method::POST,
+            "/api/v1/certificates",
+            Some(&key),
+            &json!({"brand": cert.facts.brand, "producer": cert.view.producer.id,
+                "product": "Huile \u{2067}bio\u{2069} 250 ml", "lot": "L\u{202D}42", "quantity": 3,
+                "produced_on": "2026-11-01", "expires_on": "2028-11-01"}),
+        )
+        .await;
+    assert_eq!(issued.status, 201, "{}", issued.text());
+    let number: u64 = issued.json()["number"].as_str().unwrap().parse().unwrap();
+    let rec = tasdiq::verify::lookup(&app.state, CertificateNumber(number))
+        .await
+        .unwrap()
+        .unwrap();
+    // Stored as sent...
+    assert!(rec.view.product.contains('\u{2067}'));
+    // ...shown without the controls, every value in its own isolate.
+    let html = html_from(
+        &app,
+        "192.0.2.2",
+        &format!("/v/{}?lang=fr", app.code(&rec, 1)),
+    )
+    .await
+    .text();
+    for c in [
+        '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}', '\u{2066}', '\u{2067}',
+        '\u{2068}', '\u{2069}',
+    ] {
+        assert!(!html.contains(c), "U+{:04X} on the page", c as u32);
+    }
+    assert!(html.contains("<bdi>Coop nagra Tiznit</bdi>"), "{html}");
+    assert!(
+        html.contains(&format!(
+            "<bdi>{}</bdi>",
+            rec.view.brand.names.fr.replace('\'', "&#x27;")
+        )),
+        "{html}"
+    );
+}
+
 #[tokio::test]
 async fn made_up_numbers_never_crowd_real_certificates_out_of_the_cache() {
     let app = TestApp::new().await;
@@ -455,3 +657,39 @@ async fn made_up_numbers_never_crowd_real_certificates_out_of_the_cache() {
     assert!(app.state.certs.get(cert.facts.number).is_some());
 }
 
+#[tokio::test]
+async fn authenticated_answers_are_not_cached_and_nul_matches_nothing() {
+    let app = TestApp::new().await;
+    let officer = app.key(Role::Officer).await;
+    let retailer = app.key(Role::Retailer).await;
+    let cert = app.authentic_certificate().await;
+    for (uri, key) in [
+        (format!("/api/v1/lots/{}", cert.view.number), &retailer),
+        (
+            format!("/api/v1/certificates/{}/labels/1.png", cert.view.number),
+            &officer,
+        ),
+        ("/api/v1/audit?limit=1".to_owned(), &officer),
+    ] {
+        let res = app.get_as(&uri, key).await;
+        assert_eq!(res.status, 200, "{uri}");
+        assert_eq!(res.headers[header::CACHE_CONTROL], "no-store", "{uri}");
+    }
+    // Public answers keep their own caching.
+    let jwks = app.get("/.well-known/tasdiq/keys.json").await;
+    assert_eq!(jwks.headers[header::CACHE_CONTROL], "public, max-age=300");
+
+    app.get("/api/v1/brands?q=%00").await.problem(400);
+    let filter = tasdiq::store::registry::BrandFilter {
+        q: Some("\0".into()),
+        ..Default::default()
+    };
+    let page = tasdiq::store::registry::list_brands(app.conn(), &filter, 10, 0)
+        .await
+        .unwrap();
+    assert_eq!(page.total, 0, "a NUL matches no brand");
+    let producers = tasdiq::store::producers::search(app.conn(), Some("a\0"), None, 10, 0)
+        .await
+        .unwrap();
+    assert_eq!(producers.total, 0);
+}
