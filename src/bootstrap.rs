@@ -1,5 +1,6 @@
 //! Bringing a database to a servable state. On an empty database, `serve` runs all of it:
-//! migrations, the signing key, the seed data, the demo certificates and the admin officer.
+//! migrations, the signing key, the short-code secret, the seed data, the demo certificates and
+//! the admin officer.
 //! Each step is idempotent, so a restart runs them again harmlessly.
 
 use chrono::{Days, Utc};
@@ -24,6 +25,8 @@ use crate::store::{self, seed::SeedSummary};
 #[derive(Debug, Default)]
 pub struct BootReport {
     pub key_created: Option<Kid>,
+    /// Whether the short-code secret was made just now.
+    pub shortcode_created: bool,
     pub seeded: Option<SeedSummary>,
     pub demo_certificates: usize,
     /// Set when the admin account was created just now.
@@ -48,6 +51,7 @@ pub async fn run(db: &DatabaseConnection, config: &Config) -> anyhow::Result<Boo
     let mut report = BootReport::default();
     migrate(db).await?;
     report.key_created = keystore::ensure_signer(db, &config.keys_dir).await?;
+    report.shortcode_created = keystore::ensure_shortcode_key(db, &config.keys_dir).await?;
     if brand::Entity::find().count(db).await? == 0 {
         let set = seed::load_dir(&config.seeds_dir).map_err(anyhow::Error::msg)?;
         report.seeded = Some(store::seed::apply(db, &set, "bootstrap").await?);
@@ -62,8 +66,9 @@ pub async fn run(db: &DatabaseConnection, config: &Config) -> anyhow::Result<Boo
                 (p.clone(), Some(p))
             }
         };
+        let hashed = store::officers::hash(&password).await?;
         let tx = db.begin().await?;
-        store::officers::create(&tx, &email, &password, Role::Admin, "bootstrap").await?;
+        store::officers::create(&tx, &email, &hashed, Role::Admin, "bootstrap").await?;
         tx.commit().await?;
         report.admin_created = Some(AdminCreated {
             email,

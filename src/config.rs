@@ -149,6 +149,25 @@ pub struct Config {
     )]
     pub session_idle_minutes: i64,
 
+    /// Hours after sign-in at which an officer's web session ends, however busy.
+    #[arg(
+        long,
+        env = "TASDIQ_SESSION_MAX_HOURS",
+        default_value_t = 12,
+        global = true
+    )]
+    pub session_max_hours: i64,
+
+    /// Seconds a connection may take to send a request's headers (and may stay idle between
+    /// requests) before it is closed.
+    #[arg(
+        long,
+        env = "TASDIQ_HEADER_TIMEOUT",
+        default_value_t = 10,
+        global = true
+    )]
+    pub header_timeout_secs: u64,
+
     /// Trust `X-Forwarded-For` for the client address (set when behind a reverse proxy).
     #[arg(
         long,
@@ -179,6 +198,20 @@ impl Config {
 
     pub fn request_timeout(&self) -> Duration {
         Duration::from_secs(self.request_timeout_secs)
+    }
+
+    /// Idle time after which an officer session ends.
+    pub fn session_idle(&self) -> chrono::Duration {
+        chrono::Duration::minutes(self.session_idle_minutes.max(1))
+    }
+
+    /// Absolute lifetime of an officer session.
+    pub fn session_max(&self) -> chrono::Duration {
+        chrono::Duration::hours(self.session_max_hours.max(1))
+    }
+
+    pub fn header_timeout(&self) -> Duration {
+        Duration::from_secs(self.header_timeout_secs.max(1))
     }
 
     /// The public base URL without a trailing slash.

@@ -3,6 +3,11 @@
 //! Files live in `TASDIQ_KEYS_DIR`, one per key: `<kid>.key` holding the 32-byte secret as hex,
 //! mode 0600. A key file that group or others can read stops the service with a message that
 //! says which file and how to fix it.
+//!
+//! The same folder holds `shortcode.secret`, the key of the short codes' check (see
+//! `domain::humancode`): not a signing key, and needed by every node that resolves or prints
+//! short codes. Its fingerprint is recorded in the database, so a node started without it, or
+//! with a different one, stops and says so instead of making a second secret.
 
 use std::fs;
 use std::io::Write;
@@ -13,6 +18,7 @@ use ed25519_dalek::SigningKey;
 use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
 
 use crate::domain::code::Kid;
+use crate::domain::humancode::ShortCodeKey;
 use crate::domain::keys::{KeyEntry, KeyRing, SecretKey};
 use crate::domain::values::KeyStatus;
 use crate::store::{self, StoreError, signing_keys};
@@ -39,9 +45,28 @@ pub enum KeyFileError {
         #[source]
         source: std::io::Error,
     },
+    #[error(
+        "the short-code secret {path} is missing, but other nodes use one (fingerprint \
+         {fingerprint}): copy shortcode.secret from another node's keys folder (mode 0600)"
+    )]
+    ShortCodeMissing { path: String, fingerprint: String },
+    #[error(
+        "the short-code secret {path} (fingerprint {ours}) is not the one the other nodes use \
+         (fingerprint {theirs}): copy shortcode.secret from another node's keys folder"
+    )]
+    ShortCodeMismatch {
+        path: String,
+        ours: String,
+        theirs: String,
+    },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
+
+/// The file name of the short-code secret inside the keys folder.
+pub const SHORTCODE_FILE: &str = "shortcode.secret";
+/// Its name in the table of fingerprints.
+const SHORTCODE_NAME: &str = "shortcode";
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> KeyFileError + '_ {
     move |source| KeyFileError::Io {
@@ -111,8 +136,14 @@ fn check_mode(_: &Path) -> Result<(), KeyFileError> {
 
 /// Writes a new key file with mode 0600 (created that way, never widened then narrowed).
 pub fn write_secret(dir: &Path, secret: &SecretKey) -> Result<PathBuf, KeyFileError> {
+    let name = format!("{}.key", Kid::of(&secret.public()));
+    write_private(dir, &name, &hex::encode(secret.signing_key().to_bytes()))
+}
+
+/// Writes `hex` and a newline to a new file `dir/name` of mode 0600, then overwrites the copy.
+fn write_private(dir: &Path, name: &str, hex: &str) -> Result<PathBuf, KeyFileError> {
     fs::create_dir_all(dir).map_err(io(dir))?;
-    let path = dir.join(format!("{}.key", Kid::of(&secret.public())));
+    let path = dir.join(name);
     let mut opts = fs::OpenOptions::new();
     opts.write(true).create_new(true);
     #[cfg(unix)]
@@ -121,7 +152,8 @@ pub fn write_secret(dir: &Path, secret: &SecretKey) -> Result<PathBuf, KeyFileEr
         opts.mode(0o600);
     }
     let mut f = opts.open(&path).map_err(io(&path))?;
-    let mut text = hex::encode(secret.signing_key().to_bytes());
+    let mut text = String::with_capacity(hex.len() + 1);
+    text.push_str(hex);
     text.push('\n');
     let written = f.write_all(text.as_bytes()).and_then(|()| f.sync_all());
     // Overwrite the hex copy before it is freed.
@@ -129,6 +161,85 @@ pub fn write_secret(dir: &Path, secret: &SecretKey) -> Result<PathBuf, KeyFileEr
     text.shrink_to_fit();
     written.map_err(io(&path))?;
     Ok(path)
+}
+
+/// Reads the short-code secret of `dir`, if the file exists (refused if others can read it).
+pub fn read_shortcode_key(dir: &Path) -> Result<Option<ShortCodeKey>, KeyFileError> {
+    let path = dir.join(SHORTCODE_FILE);
+    match fs::metadata(&path) {
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(io(&path)(e)),
+    }
+    check_mode(&path)?;
+    let text = fs::read_to_string(&path).map_err(io(&path))?;
+    let mut bytes = [0u8; 32];
+    let parsed = hex::decode_to_slice(text.trim(), &mut bytes);
+    let mut text = text;
+    text.clear();
+    parsed.map_err(|_| KeyFileError::Unreadable {
+        path: path.display().to_string(),
+    })?;
+    let key = ShortCodeKey::from_bytes(bytes);
+    bytes.fill(0);
+    Ok(Some(key))
+}
+
+fn write_shortcode_key(dir: &Path, key: &ShortCodeKey) -> Result<PathBuf, KeyFileError> {
+    write_private(dir, SHORTCODE_FILE, &hex::encode(key.as_bytes()))
+}
+
+/// Makes sure this node holds the short-code secret: made here on a database that has none yet,
+/// checked against the recorded fingerprint otherwise. Returns whether it was made just now.
+pub async fn ensure_shortcode_key(
+    db: &impl ConnectionTrait,
+    dir: &Path,
+) -> Result<bool, KeyFileError> {
+    if read_shortcode_key(dir)?.is_some() {
+        load_shortcode_key(db, dir).await?;
+        return Ok(false);
+    }
+    let path = dir.join(SHORTCODE_FILE).display().to_string();
+    if let Some(fingerprint) = store::secrets::fingerprint(db, SHORTCODE_NAME).await? {
+        return Err(KeyFileError::ShortCodeMissing { path, fingerprint });
+    }
+    let key = ShortCodeKey::generate();
+    let written = write_shortcode_key(dir, &key)?;
+    let standing = store::secrets::record(db, SHORTCODE_NAME, &key.fingerprint()).await?;
+    if standing != key.fingerprint() {
+        // Another node recorded its secret between our look and our write: ours must go.
+        let _ = fs::remove_file(&written);
+        return Err(KeyFileError::ShortCodeMissing {
+            path,
+            fingerprint: standing,
+        });
+    }
+    Ok(true)
+}
+
+/// The short-code secret this node serves with: present, private, and the one the database
+/// knows (recorded now if the database knows none).
+pub async fn load_shortcode_key(
+    db: &impl ConnectionTrait,
+    dir: &Path,
+) -> Result<ShortCodeKey, KeyFileError> {
+    let path = dir.join(SHORTCODE_FILE).display().to_string();
+    let recorded = store::secrets::fingerprint(db, SHORTCODE_NAME).await?;
+    let Some(key) = read_shortcode_key(dir)? else {
+        return Err(KeyFileError::ShortCodeMissing {
+            path,
+            fingerprint: recorded.unwrap_or_else(|| "none yet: run `tasdiq serve` once".into()),
+        });
+    };
+    let ours = key.fingerprint();
+    let theirs = match recorded {
+        Some(fp) => fp,
+        None => store::secrets::record(db, SHORTCODE_NAME, &ours).await?,
+    };
+    if theirs != ours {
+        return Err(KeyFileError::ShortCodeMismatch { path, ours, theirs });
+    }
+    Ok(key)
 }
 
 /// Builds the ring from the table (statuses, public keys) and the folder (secrets).
@@ -306,6 +417,30 @@ mod tests {
         let err = read_secrets(dir.path()).unwrap_err().to_string();
         assert!(err.contains("chmod 600"), "{err}");
         assert!(err.contains("644"), "{err}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_short_code_secret_is_private_and_separate() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        assert!(read_shortcode_key(dir.path()).unwrap().is_none());
+        let key = ShortCodeKey::generate();
+        let path = write_shortcode_key(dir.path(), &key).unwrap();
+        assert_eq!(
+            fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+        let back = read_shortcode_key(dir.path()).unwrap().unwrap();
+        assert_eq!(back.as_bytes(), key.as_bytes());
+        // Not a signing key: the key files are read without it.
+        assert!(read_secrets(dir.path()).unwrap().is_empty());
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
+        let err = read_shortcode_key(dir.path()).unwrap_err().to_string();
+        assert!(
+            err.contains("chmod 600") && err.contains("shortcode.secret"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -31,13 +31,12 @@ pub fn app(state: AppState) -> axum::Router {
 }
 
 /// Serves `state` on `listener` until `shutdown` resolves, then drains in-flight requests.
+/// Connections that do not send their request headers in time are closed (`http::listen`).
 pub async fn launch(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    let header_timeout = state.config.header_timeout();
+    http::listen::serve(listener, app(state), header_timeout, shutdown).await
 }

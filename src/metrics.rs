@@ -7,14 +7,25 @@ use std::time::Duration;
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::registry::Registry;
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RequestLabels {
-    method: String,
+    method: &'static str,
     route: String,
     status: u16,
+}
+
+/// The method as a label: one of the methods the service knows, or `other`. Hyper accepts
+/// extension methods of any length, and a label per invented method would grow the families
+/// without bound (one request each is enough).
+fn method_label(method: &str) -> &'static str {
+    const KNOWN: [&str; 9] = [
+        "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT",
+    ];
+    KNOWN.into_iter().find(|m| *m == method).unwrap_or("other")
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -34,6 +45,7 @@ pub struct Metrics {
     latency: Family<RouteLabels, Histogram>,
     verdicts: Family<VerdictLabels, Counter>,
     scans_flushed: Counter,
+    label_jobs: Gauge,
 }
 
 impl Default for Metrics {
@@ -48,6 +60,7 @@ impl Default for Metrics {
         });
         let verdicts = Family::<VerdictLabels, Counter>::default();
         let scans_flushed = Counter::default();
+        let label_jobs = Gauge::default();
         registry.register(
             "http_requests",
             "HTTP requests by method, matched route and status",
@@ -64,12 +77,18 @@ impl Default for Metrics {
             "Label scans written to the database",
             scans_flushed.clone(),
         );
+        registry.register(
+            "label_jobs_running",
+            "Label downloads (PDF, CSV) holding a worker thread",
+            label_jobs.clone(),
+        );
         Metrics {
             registry: Mutex::new(registry),
             requests,
             latency,
             verdicts,
             scans_flushed,
+            label_jobs,
         }
     }
 }
@@ -79,7 +98,7 @@ impl Metrics {
     pub fn observe_request(&self, method: &str, route: &str, status: u16, elapsed: Duration) {
         self.requests
             .get_or_create(&RequestLabels {
-                method: method.to_owned(),
+                method: method_label(method),
                 route: route.to_owned(),
                 status,
             })
@@ -101,6 +120,12 @@ impl Metrics {
         self.scans_flushed.inc_by(scans);
     }
 
+    /// Marks a label job running until the returned guard is dropped.
+    pub fn label_job(&self) -> LabelJobGuard {
+        self.label_jobs.inc();
+        LabelJobGuard(self.label_jobs.clone())
+    }
+
     /// The text exposition.
     pub fn render(&self) -> String {
         let mut out = String::new();
@@ -109,5 +134,40 @@ impl Metrics {
             out.clear();
         }
         out
+    }
+}
+
+/// Counts a running label job while alive.
+pub struct LabelJobGuard(Gauge);
+
+impl Drop for LabelJobGuard {
+    fn drop(&mut self) {
+        self.0.dec();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invented_methods_share_one_label() {
+        let m = Metrics::default();
+        m.observe_request("GET", "/healthz", 200, Duration::ZERO);
+        let before = m.render().len();
+        for i in 0..100 {
+            m.observe_request(&format!("FOO{i}"), "unmatched", 405, Duration::ZERO);
+        }
+        let after_one_kind = m.render().len();
+        for i in 100..1000 {
+            m.observe_request(&format!("BAR{i}"), "unmatched", 405, Duration::ZERO);
+        }
+        // Only the counts' digits grow.
+        assert!(
+            m.render().len() < after_one_kind + 64,
+            "no growth per method"
+        );
+        assert!(after_one_kind < before + 2000);
+        assert!(m.render().contains("method=\"other\""));
     }
 }

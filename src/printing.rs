@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use crate::domain::humancode::HumanCode;
+use crate::domain::humancode::{HumanCode, ShortCodeKey};
 use crate::domain::keys::{KeyRing, SignError};
 use crate::domain::label::{
     self, Ecc, Fonts, LabelError, LabelText, PdfSheet, SheetLayout, StaticText,
@@ -103,10 +103,12 @@ pub struct Printed {
     pub human: String,
 }
 
-/// A certificate ready to print: its record, the ring that signs it, and where QR codes point.
+/// A certificate ready to print: its record, the ring that signs it, the secret that keys the
+/// short codes, and where QR codes point.
 #[derive(Clone)]
 pub struct Job {
     pub ring: Arc<KeyRing>,
+    pub shortcodes: ShortCodeKey,
     pub cert: Arc<CertRecord>,
     /// `{public_url}/v/`.
     pub url_prefix: String,
@@ -118,7 +120,7 @@ impl Job {
     pub fn label(&self, item: u32) -> Result<Printed, PrintError> {
         let code = self.ring.sign_label(&self.cert.facts, item)?.to_code();
         let human = HumanCode::new(self.cert.facts.number, item)
-            .map(|h| h.to_string())
+            .map(|h| h.encode(&self.shortcodes))
             .unwrap_or_default();
         Ok(Printed {
             item,

@@ -13,6 +13,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::config::Config;
+use crate::domain::humancode::ShortCodeKey;
 use crate::domain::keys::KeyRing;
 use crate::keystore;
 use crate::metrics::Metrics;
@@ -30,6 +31,8 @@ pub struct App {
     pub scans: Scans,
     /// The signed credential status lists, remade when statuses or keys change.
     pub status_lists: Memo,
+    /// Keys the check of short codes; every node holds the same one.
+    pub shortcodes: ShortCodeKey,
     epoch: AtomicI64,
     /// SQLite has one writer: taking turns here avoids lock-upgrade failures between
     /// transactions of this process.
@@ -64,9 +67,11 @@ impl Memo {
 pub struct AppState(pub Arc<App>);
 
 impl AppState {
-    /// Builds the state on a migrated database: loads the key ring and the scan salts.
+    /// Builds the state on a migrated database: loads the key ring, the short-code secret and
+    /// the scan salts.
     pub async fn build(db: DatabaseConnection, config: Config) -> anyhow::Result<Self> {
         let ring = keystore::load_ring(&db, &config.keys_dir).await?;
+        let shortcodes = keystore::load_shortcode_key(&db, &config.keys_dir).await?;
         let epoch = signing_keys::epoch(&db).await?;
         let scans = Scans::new(CopyThresholds {
             distinct_clients: config.copy_distinct_clients,
@@ -81,6 +86,7 @@ impl AppState {
             certs: CertCache::new(100_000),
             scans,
             status_lists: Memo::default(),
+            shortcodes,
             epoch: AtomicI64::new(epoch),
             write_turn: tokio::sync::Mutex::new(()),
         })))
@@ -199,6 +205,17 @@ impl Background {
                         let keep_from = today.pred_opt().unwrap_or(today);
                         if let Err(e) = crate::store::scans::forget_before(&state.db, keep_from).await {
                             tracing::warn!(error = %e, "could not forget old scan salts");
+                        }
+                        let life = crate::store::sessions::Lifetime {
+                            idle: state.config.session_idle(),
+                            max: state.config.session_max(),
+                        };
+                        if let Err(e) = crate::store::sessions::purge(&state.db, life).await {
+                            tracing::warn!(error = %e, "could not purge ended sessions");
+                        }
+                        let now_ms = Utc::now().timestamp_millis();
+                        if let Err(e) = crate::store::rate_limits::purge(&state.db, now_ms).await {
+                            tracing::warn!(error = %e, "could not purge spent rate limits");
                         }
                     }
                     _ = stopped.changed() => break,

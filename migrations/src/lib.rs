@@ -10,6 +10,7 @@ mod m20261129_000003_idempotency;
 mod m20261129_000004_reports;
 mod m20261129_000005_rate_limits;
 mod m20261129_000006_sessions_and_daily_scans;
+mod m20261201_000001_service_secrets;
 mod m20261202_000001_credential_status;
 
 /// Every migration, in the order it is applied.
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000004_reports::Migration),
             Box::new(m20261129_000005_rate_limits::Migration),
             Box::new(m20261129_000006_sessions_and_daily_scans::Migration),
+            Box::new(m20261201_000001_service_secrets::Migration),
             Box::new(m20261202_000001_credential_status::Migration),
         ]
     }

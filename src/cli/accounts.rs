@@ -1,4 +1,4 @@
-//! `tasdiq apikey create` and `tasdiq officer create`.
+//! `tasdiq apikey create` and `tasdiq officer create|disable|enable`.
 
 use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
@@ -33,6 +33,16 @@ pub enum OfficerCommand {
         #[arg(long, default_value = "officer")]
         role: String,
     },
+    /// Disable an account: it cannot sign in, and its sessions end at once.
+    Disable {
+        #[arg(long)]
+        email: String,
+    },
+    /// Enable a disabled account again.
+    Enable {
+        #[arg(long)]
+        email: String,
+    },
 }
 
 fn usage(msg: impl std::fmt::Display) -> anyhow::Result<ExitCode> {
@@ -64,7 +74,11 @@ pub async fn apikey(config: Config, cmd: ApiKeyCommand) -> anyhow::Result<ExitCo
 }
 
 pub async fn officer(config: Config, cmd: OfficerCommand) -> anyhow::Result<ExitCode> {
-    let OfficerCommand::Create { email, role } = cmd;
+    let (email, role) = match cmd {
+        OfficerCommand::Create { email, role } => (email, role),
+        OfficerCommand::Disable { email } => return set_disabled(config, &email, true).await,
+        OfficerCommand::Enable { email } => return set_disabled(config, &email, false).await,
+    };
     let role = match Role::parse("role", &role) {
         Ok(r @ (Role::Officer | Role::Admin)) => r,
         _ => return usage("--role is admin or officer"),
@@ -90,9 +104,34 @@ pub async fn officer(config: Config, cmd: OfficerCommand) -> anyhow::Result<Exit
     }
     let db = crate::db::connect(&config).await?;
     crate::bootstrap::migrate(&db).await?;
+    let hashed = store::officers::hash(&password).await?;
     let tx = db.begin().await?;
-    let officer = store::officers::create(&tx, &email, &password, role, "cli:officer").await?;
+    let officer = store::officers::create(&tx, &email, &hashed, role, "cli:officer").await?;
     tx.commit().await?;
     println!("created {} account {}", officer.role, officer.email);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `officer disable|enable --email E`: one transaction for the account, its sessions and the
+/// audit entry.
+async fn set_disabled(config: Config, email: &str, disabled: bool) -> anyhow::Result<ExitCode> {
+    let db = crate::db::connect(&config).await?;
+    crate::bootstrap::migrate(&db).await?;
+    let Some(found) = store::officers::by_email(&db, email).await? else {
+        return usage(format!("there is no officer account {email}"));
+    };
+    let tx = db.begin().await?;
+    let changed = match store::officers::set_disabled(&tx, found.id, disabled, "cli:officer").await
+    {
+        Ok(o) => o,
+        Err(e @ store::StoreError::Conflict { .. }) => return usage(e),
+        Err(e) => return Err(e.into()),
+    };
+    tx.commit().await?;
+    if changed.disabled_at.is_some() {
+        println!("disabled {}; its sessions have ended", changed.email);
+    } else {
+        println!("enabled {}", changed.email);
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -63,6 +63,7 @@ pub async fn run(config: Config, cmd: LabelsCommand) -> anyhow::Result<ExitCode>
     }
     let db = crate::db::connect(&config).await?;
     let ring = Arc::new(crate::keystore::load_ring(&db, &config.keys_dir).await?);
+    let shortcodes = crate::keystore::load_shortcode_key(&db, &config.keys_dir).await?;
     let cert = match crate::store::certificates::record(&db, number).await {
         Ok(c) => Arc::new(c),
         Err(crate::store::StoreError::NotFound(m)) => return usage(m),
@@ -79,6 +80,7 @@ pub async fn run(config: Config, cmd: LabelsCommand) -> anyhow::Result<ExitCode>
     };
     let job = Job {
         ring,
+        shortcodes,
         cert,
         url_prefix: format!("{}/v/", config.public_base()),
         ecc: Ecc::M,

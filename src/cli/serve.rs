@@ -18,6 +18,15 @@ pub async fn serve(config: Config) -> anyhow::Result<ExitCode> {
     if let Some(kid) = report.key_created {
         println!("created signing key {kid} in {}", config.keys_dir.display());
     }
+    if report.shortcode_created {
+        println!(
+            "created the short-code secret {} (copy it to every node)",
+            config
+                .keys_dir
+                .join(crate::keystore::SHORTCODE_FILE)
+                .display()
+        );
+    }
     if let Some(s) = &report.seeded {
         println!(
             "seeded {} brands, {} producers, {} memberships",

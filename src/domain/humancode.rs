@@ -1,36 +1,103 @@
-//! The short human code printed under the QR, for typing by hand when a camera is not at hand:
-//! Crockford base32 of (certificate number, item) plus one Luhn mod 32 check character.
+//! The short code printed under the QR, for typing by hand when a camera is not at hand: 25
+//! Crockford base32 characters (125 bits) holding the certificate number (63 bits), the item
+//! (20 bits) and a 42-bit check, HMAC-SHA256 of both keyed with the service's short-code secret.
 //!
-//! It names a label but carries no signature, so it is a weaker check than the QR code; the
-//! page that resolves it says so.
+//! The certificate number is public (it is in every verdict and every QR), so without the check
+//! anyone could write down the short code of every item of a lot. With it, a short code can only
+//! come from a label we printed: knowing a certificate number gives no valid short code for any
+//! item, and a guess is right once in 2^42. The secret is not a signing key: a node that only
+//! verifies holds it to resolve short codes, and it signs nothing.
+//!
+//! There is no separate check character: a mistyped character fails the keyed check like a
+//! made-up code does (and the page says to check the characters).
 
 use std::fmt;
 
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
 const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+/// Characters of a short code, dashes aside.
+pub const CHARS: usize = 25;
 /// Bits for the item number: 2^20 - 1 = 1,048,575 ≥ the largest lot.
 const ITEM_BITS: u32 = 20;
 /// Bits for the certificate number: issued numbers are below 2^63.
 const CERT_BITS: u32 = 63;
-const BODY_CHARS: usize = 17;
+/// Bits of the keyed check: what is left of 125 bits, and more than the 40 the contract asks.
+const CHECK_BITS: u32 = 5 * CHARS as u32 - CERT_BITS - ITEM_BITS;
+const _: () = assert!(CHECK_BITS >= 40);
 
-/// A decoded human code.
+/// The secret that keys short-code checks: 32 random bytes, shared by every node, kept in the
+/// keys folder. `Debug` never prints it.
+#[derive(Clone)]
+pub struct ShortCodeKey([u8; 32]);
+
+impl ShortCodeKey {
+    pub fn from_bytes(bytes: [u8; 32]) -> Self {
+        ShortCodeKey(bytes)
+    }
+
+    pub fn generate() -> Self {
+        ShortCodeKey(rand::random())
+    }
+
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+
+    /// A public name for the secret (16 hex digits of a hash), so that nodes can tell whether
+    /// they hold the same one without showing it.
+    pub fn fingerprint(&self) -> String {
+        let mut h = Sha256::new();
+        h.update(b"tasdiq-shortcode-fingerprint-v1");
+        h.update(self.0);
+        hex::encode(&h.finalize()[..8])
+    }
+
+    fn check(&self, certificate: u64, item: u32) -> u64 {
+        // `new_from_slice` accepts any key length for HMAC; 32 bytes cannot fail.
+        let Ok(mut m) = Hmac::<Sha256>::new_from_slice(&self.0) else {
+            return 0;
+        };
+        m.update(b"tasdiq-shortcode-v1");
+        m.update(&certificate.to_be_bytes());
+        m.update(&item.to_be_bytes());
+        let tag = m.finalize().into_bytes();
+        let mut first = [0u8; 8];
+        first.copy_from_slice(&tag[..8]);
+        u64::from_be_bytes(first) >> (64 - CHECK_BITS)
+    }
+}
+
+impl fmt::Debug for ShortCodeKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ShortCodeKey(<redacted>)")
+    }
+}
+
+impl Drop for ShortCodeKey {
+    fn drop(&mut self) {
+        self.0.fill(0);
+    }
+}
+
+/// The label a short code names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct HumanCode {
     pub certificate: u64,
     pub item: u32,
 }
 
-/// Why a typed human code was refused.
+/// Why a typed short code was refused.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum HumanCodeError {
-    #[error("a label's short code has 18 characters (dashes and spaces aside); this one has {0}")]
+    #[error("a label's short code has 25 characters (dashes and spaces aside); this one has {0}")]
     Length(usize),
     #[error("{0:?} cannot appear in a short code")]
     Character(char),
-    #[error("the check character does not match: a character was probably mistyped")]
-    Check,
-    #[error("this short code does not name any label")]
-    OutOfRange,
+    #[error("this short code does not match any label: a character may be mistyped")]
+    Mismatch,
 }
 
 impl HumanCode {
@@ -40,52 +107,68 @@ impl HumanCode {
             .then_some(HumanCode { certificate, item })
     }
 
+    /// The printed form, `XXXXX-XXXXX-XXXXX-XXXXX-XXXXX`.
+    pub fn encode(&self, key: &ShortCodeKey) -> String {
+        let n = (u128::from(self.certificate) << (ITEM_BITS + CHECK_BITS))
+            | (u128::from(self.item) << CHECK_BITS)
+            | u128::from(key.check(self.certificate, self.item));
+        let mut out = String::with_capacity(CHARS + 4);
+        for i in 0..CHARS {
+            if i > 0 && i % 5 == 0 {
+                out.push('-');
+            }
+            let v = (n >> (5 * (CHARS - 1 - i))) & 31;
+            out.push(char::from(ALPHABET[v as usize]));
+        }
+        out
+    }
+
     /// Parses what a person typed: case, dashes and spaces do not matter, and the Crockford
-    /// look-alikes O→0 and I/L→1 are accepted.
-    pub fn parse(text: &str) -> Result<HumanCode, HumanCodeError> {
-        let mut values = Vec::with_capacity(BODY_CHARS + 1);
+    /// look-alikes O→0 and I/L→1 are accepted. The check is compared in constant time.
+    pub fn parse(text: &str, key: &ShortCodeKey) -> Result<HumanCode, HumanCodeError> {
+        let mut n = 0u128;
+        let mut count = 0usize;
         for c in text.chars().filter(|c| !matches!(c, '-' | ' ')) {
-            if values.len() > 64 {
-                break;
+            let v = value_of(c).ok_or(HumanCodeError::Character(c))?;
+            count += 1;
+            if count <= CHARS {
+                n = (n << 5) | u128::from(v);
             }
-            values.push(value_of(c).ok_or(HumanCodeError::Character(c))?);
         }
-        if values.len() != BODY_CHARS + 1 {
-            return Err(HumanCodeError::Length(values.len()));
+        if count != CHARS {
+            return Err(HumanCodeError::Length(count));
         }
-        let (body, check) = values.split_at(BODY_CHARS);
-        if luhn32(body) != check[0] {
-            return Err(HumanCodeError::Check);
+        let mask = |bits: u32| (1u128 << bits) - 1;
+        let check = (n & mask(CHECK_BITS)) as u64;
+        let item = ((n >> CHECK_BITS) & mask(ITEM_BITS)) as u32;
+        let certificate = (n >> (CHECK_BITS + ITEM_BITS)) as u64;
+        let expected = key.check(certificate, item);
+        if !bool::from(check.ct_eq(&expected)) {
+            return Err(HumanCodeError::Mismatch);
         }
-        let n = body
-            .iter()
-            .fold(0u128, |acc, v| (acc << 5) | u128::from(*v));
-        let item = (n & ((1 << ITEM_BITS) - 1)) as u32;
-        let certificate = u64::try_from(n >> ITEM_BITS).map_err(|_| HumanCodeError::OutOfRange)?;
-        HumanCode::new(certificate, item).ok_or(HumanCodeError::OutOfRange)
+        Ok(HumanCode { certificate, item })
     }
 
-    fn digits(&self) -> [u8; BODY_CHARS + 1] {
-        let n = (u128::from(self.certificate) << ITEM_BITS) | u128::from(self.item);
-        let mut v = [0u8; BODY_CHARS + 1];
-        for (i, slot) in v[..BODY_CHARS].iter_mut().enumerate() {
-            *slot = ((n >> (5 * (BODY_CHARS - 1 - i))) & 31) as u8;
-        }
-        v[BODY_CHARS] = luhn32(&v[..BODY_CHARS]);
-        v
-    }
-}
-
-/// Printed in groups of four: `XXXX-XXXX-XXXX-XXXX-XX`.
-impl fmt::Display for HumanCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, v) in self.digits().iter().enumerate() {
-            if i > 0 && i % 4 == 0 {
-                f.write_str("-")?;
+    /// The canonical text of what a person typed (upper case, look-alikes resolved, grouped),
+    /// or `None` if it is not 25 short-code characters. Used to name a short code in links and
+    /// reports without trusting the raw input.
+    pub fn normalise(text: &str) -> Option<String> {
+        let values: Vec<u8> = text
+            .chars()
+            .filter(|c| !matches!(c, '-' | ' '))
+            .take(CHARS + 1)
+            .map(value_of)
+            .collect::<Option<_>>()?;
+        (values.len() == CHARS).then(|| {
+            let mut out = String::with_capacity(CHARS + 4);
+            for (i, v) in values.iter().enumerate() {
+                if i > 0 && i % 5 == 0 {
+                    out.push('-');
+                }
+                out.push(char::from(ALPHABET[usize::from(*v)]));
             }
-            write!(f, "{}", char::from(ALPHABET[usize::from(*v)]))?;
-        }
-        Ok(())
+            out
+        })
     }
 }
 
@@ -101,48 +184,66 @@ fn value_of(c: char) -> Option<u8> {
         .map(|p| p as u8)
 }
 
-/// Luhn mod N check character (N = 32): catches every single mistyped character and most
-/// swaps of neighbours.
-fn luhn32(values: &[u8]) -> u8 {
-    let mut sum = 0u32;
-    let mut double = true;
-    for v in values.iter().rev() {
-        let mut addend = u32::from(*v);
-        if double {
-            addend *= 2;
-            addend = addend / 32 + addend % 32;
-        }
-        sum += addend;
-        double = !double;
-    }
-    ((32 - sum % 32) % 32) as u8
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn key() -> ShortCodeKey {
+        ShortCodeKey::from_bytes([7u8; 32])
+    }
+
     #[test]
     fn round_trip_and_form() {
+        let k = key();
         let h = HumanCode::new(0x7fff_ffff_ffff_ffff, 1_000_000).unwrap();
-        let text = h.to_string();
-        assert_eq!(text.len(), 22);
+        let text = h.encode(&k);
+        assert_eq!(text.len(), 29);
         assert_eq!(text.matches('-').count(), 4);
-        assert_eq!(HumanCode::parse(&text), Ok(h));
+        assert_eq!(HumanCode::parse(&text, &k), Ok(h));
         assert_eq!(
-            HumanCode::parse(&text.to_lowercase().replace('-', " ")),
+            HumanCode::parse(&text.to_lowercase().replace('-', " "), &k),
             Ok(h)
         );
+        assert_eq!(
+            HumanCode::normalise(&text.to_lowercase()),
+            Some(text.clone())
+        );
         let small = HumanCode::new(1, 1).unwrap();
-        assert_eq!(HumanCode::parse(&small.to_string()), Ok(small));
+        assert_eq!(HumanCode::parse(&small.encode(&k), &k), Ok(small));
         assert!(HumanCode::new(1 << 63, 1).is_none());
         assert!(HumanCode::new(1, 1 << 20).is_none());
+        assert_eq!(format!("{k:?}"), "ShortCodeKey(<redacted>)");
+    }
+
+    #[test]
+    fn the_check_needs_the_secret() {
+        let h = HumanCode::new(8_734_598_123_456_789, 4321).unwrap();
+        let ours = h.encode(&key());
+        let theirs = h.encode(&ShortCodeKey::from_bytes([8u8; 32]));
+        assert_ne!(ours, theirs);
+        assert_eq!(
+            HumanCode::parse(&theirs, &key()),
+            Err(HumanCodeError::Mismatch)
+        );
+        // The neighbouring item of a valid code, with the same check, is refused.
+        let next = HumanCode::new(h.certificate, h.item + 1).unwrap();
+        let n = (u128::from(next.certificate) << (ITEM_BITS + CHECK_BITS))
+            | (u128::from(next.item) << CHECK_BITS)
+            | u128::from(key().check(h.certificate, h.item));
+        let forged: String = (0..CHARS)
+            .map(|i| char::from(ALPHABET[((n >> (5 * (CHARS - 1 - i))) & 31) as usize]))
+            .collect();
+        assert_eq!(
+            HumanCode::parse(&forged, &key()),
+            Err(HumanCodeError::Mismatch)
+        );
     }
 
     #[test]
     fn every_single_typo_is_caught() {
+        let k = key();
         let h = HumanCode::new(8_734_598_123_456_789, 4321).unwrap();
-        let text: Vec<char> = h.to_string().chars().collect();
+        let text: Vec<char> = h.encode(&k).chars().collect();
         for i in 0..text.len() {
             if text[i] == '-' {
                 continue;
@@ -154,22 +255,24 @@ mod tests {
                 let mut typo = text.clone();
                 typo[i] = a;
                 let typo: String = typo.into_iter().collect();
-                assert_ne!(HumanCode::parse(&typo), Ok(h), "{typo}");
-                assert!(HumanCode::parse(&typo).is_err(), "{typo}");
+                assert_eq!(HumanCode::parse(&typo, &k), Err(HumanCodeError::Mismatch));
             }
         }
     }
 
     #[test]
     fn errors_say_what_is_wrong() {
-        assert_eq!(HumanCode::parse("ABC"), Err(HumanCodeError::Length(3)));
+        let k = key();
+        assert_eq!(HumanCode::parse("ABC", &k), Err(HumanCodeError::Length(3)));
         assert_eq!(
-            HumanCode::parse("ABCU"),
+            HumanCode::parse("ABCU", &k),
             Err(HumanCodeError::Character('U'))
         );
-        let mut t = HumanCode::new(99, 3).unwrap().to_string();
-        let last = t.pop().unwrap();
-        t.push(if last == '0' { '1' } else { '0' });
-        assert_eq!(HumanCode::parse(&t), Err(HumanCodeError::Check));
+        assert_eq!(
+            HumanCode::parse(&"A".repeat(200), &k),
+            Err(HumanCodeError::Length(200))
+        );
+        assert_eq!(HumanCode::normalise("ABC"), None);
+        assert_eq!(HumanCode::normalise(&"A".repeat(26)), None);
     }
 }

@@ -2,10 +2,19 @@
 //! or, in the browser, the officer session cookie. Roles nest: admin ⊃ officer ⊃ retailer ⊃
 //! anonymous. A route that needs a role answers 401 without credentials and 403 when the
 //! caller's role is too low.
+//!
+//! A browser sends the session cookie on its own, so a write authenticated by the cookie alone
+//! must also say it comes from our pages: its `Origin` (or, lacking one, its `Referer`) must be
+//! the public URL's origin. SameSite=Strict and the JSON content type already stand in the way
+//! of other sites; this check does not depend on either. Answers to authenticated API requests
+//! are never stored by caches (`Cache-Control: no-store`).
 
-use axum::extract::FromRequestParts;
-use axum::http::header::AUTHORIZATION;
+use axum::extract::{FromRequestParts, Request};
+use axum::http::header::{AUTHORIZATION, CACHE_CONTROL, ORIGIN, REFERER};
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue};
+use axum::middleware::Next;
+use axum::response::Response;
 
 use super::error::ApiError;
 use crate::domain::values::Role;
@@ -64,12 +73,64 @@ pub async fn caller(parts: &mut Parts, state: &AppState) -> Result<Option<Princi
                 officer: None,
             })
         }
-        None => super::session::officer_from_cookie(parts, state).await?,
+        None => {
+            let found = super::session::officer_from_cookie(parts, state).await?;
+            if found.is_some()
+                && !parts.method.is_safe()
+                && !same_origin(&parts.headers, state.config.public_base())
+            {
+                return Err(ApiError::forbidden(format!(
+                    "a write signed in with the session cookie must come from the officer pages \
+                     at {}: this request's Origin is missing or another site's",
+                    origin_of(state.config.public_base())
+                )));
+            }
+            found
+        }
     };
     if let Some(p) = &found {
         parts.extensions.insert(p.clone());
     }
     Ok(found)
+}
+
+/// `scheme://host[:port]` of a base URL.
+fn origin_of(base: &str) -> &str {
+    let after_scheme = base.find("://").map_or(0, |i| i + 3);
+    match base[after_scheme..].find('/') {
+        Some(i) => &base[..after_scheme + i],
+        None => base,
+    }
+}
+
+/// Whether a request says it comes from a page of `public_base`.
+fn same_origin(headers: &HeaderMap, public_base: &str) -> bool {
+    let ours = origin_of(public_base);
+    if let Some(origin) = headers.get(ORIGIN) {
+        return origin.to_str().is_ok_and(|o| o.eq_ignore_ascii_case(ours));
+    }
+    headers
+        .get(REFERER)
+        .and_then(|r| r.to_str().ok())
+        .is_some_and(|r| {
+            r.len() > ours.len()
+                && r[..ours.len()].eq_ignore_ascii_case(ours)
+                && r.as_bytes()[ours.len()] == b'/'
+        })
+}
+
+/// Authenticated API answers (a bearer key or the session cookie) are private to their caller:
+/// no cache, shared or not, may keep them.
+pub async fn no_store(req: Request, next: Next) -> Response {
+    let authenticated = req.uri().path().starts_with("/api/")
+        && (req.headers().contains_key(AUTHORIZATION)
+            || super::session::cookie(req.headers(), super::session::COOKIE_NAME).is_some());
+    let mut res = next.run(req).await;
+    if authenticated {
+        res.headers_mut()
+            .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    res
 }
 
 async fn require(parts: &mut Parts, state: &AppState, role: Role) -> Result<Principal, ApiError> {
@@ -118,3 +179,30 @@ role_extractor!(
     Admin,
     Role::Admin
 );
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins() {
+        assert_eq!(origin_of("https://tasdiq.ma"), "https://tasdiq.ma");
+        assert_eq!(origin_of("https://tasdiq.ma/base"), "https://tasdiq.ma");
+        assert_eq!(origin_of("http://127.0.0.1:8080"), "http://127.0.0.1:8080");
+        let h = |name, value: &str| {
+            let mut m = HeaderMap::new();
+            m.insert(name, HeaderValue::from_str(value).unwrap());
+            m
+        };
+        let base = "https://tasdiq.ma";
+        assert!(same_origin(&h(ORIGIN, "https://tasdiq.ma"), base));
+        assert!(!same_origin(&h(ORIGIN, "https://evil.example"), base));
+        assert!(!same_origin(&h(ORIGIN, "null"), base));
+        assert!(same_origin(&h(REFERER, "https://tasdiq.ma/officer"), base));
+        assert!(!same_origin(
+            &h(REFERER, "https://tasdiq.ma.evil.example/"),
+            base
+        ));
+        assert!(!same_origin(&HeaderMap::new(), base));
+    }
+}

@@ -23,6 +23,7 @@ pub mod client;
 pub mod csrf;
 pub mod error;
 pub mod extract;
+pub mod listen;
 pub mod officer_api;
 pub mod openapi;
 pub mod ops;
@@ -57,6 +58,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             problem_bodies,
         ))
+        .layer(middleware::from_fn(auth::no_store))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_str(pages::csp())

@@ -1,5 +1,6 @@
 //! Officer web sessions: the `tasdiq_session` cookie (HttpOnly, SameSite=Strict, Secure when the
-//! public URL is https), looked up in `officer_sessions`, ending after idle time.
+//! public URL is https), looked up in `officer_sessions`, ending after idle time, after an
+//! absolute lifetime, or at once when the account is disabled.
 
 use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
@@ -8,7 +9,7 @@ use axum::http::{HeaderMap, HeaderValue};
 use super::auth::Principal;
 use super::error::ApiError;
 use crate::state::AppState;
-use crate::store::sessions::{self, Session};
+use crate::store::sessions::{self, Lifetime, Session};
 
 /// The session cookie's name.
 pub const COOKIE_NAME: &str = "tasdiq_session";
@@ -48,14 +49,19 @@ pub async fn current(parts: &mut Parts, state: &AppState) -> Result<Option<Sessi
         return Ok(s.clone());
     }
     let found = match cookie(&parts.headers, COOKIE_NAME) {
-        Some(token) => {
-            let idle = chrono::Duration::minutes(state.config.session_idle_minutes.max(1));
-            sessions::find(&state.db, token, idle).await?
-        }
+        Some(token) => sessions::find(&state.db, token, lifetime(state)).await?,
         None => None,
     };
     parts.extensions.insert(found.clone());
     Ok(found)
+}
+
+/// How long sessions last, from the configuration.
+pub fn lifetime(state: &AppState) -> Lifetime {
+    Lifetime {
+        idle: state.config.session_idle(),
+        max: state.config.session_max(),
+    }
 }
 
 /// The officer signed in through the session cookie, if any.

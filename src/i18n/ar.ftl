@@ -81,12 +81,12 @@ warning-suspected-copy-body = تم التحقق من هذا الملصق نفس�
 
 ## The short code printed under the QR code.
 humancode-title = التحقق من رمز قصير
-humancode-help = اكتب الرمز القصير المطبوع تحت رمز كيو آر، مثلا 0ABC-DEF1-2345-6789-XY.
+humancode-help = اكتب الرمز القصير المطبوع تحت رمز كيو آر، مثلا K7M2Q-9XD4T-0ABCD-EF123-45678.
 humancode-field = الرمز القصير
 humancode-submit = تحقق
 humancode-note = لقد كتبت الرمز القصير. مسح رمز كيو آر يتيح تحققا أقوى: فهو يثبت أيضا صحة توقيع الملصق.
-humancode-typo = في هذا الرمز القصير خطأ في الكتابة: ربما كُتب أحد الأحرف بشكل خاطئ. يرجى مراجعته وكتابته من جديد.
-humancode-length = يتكون الرمز القصير من 18 حرفا ورقما (دون احتساب الشرطات). يرجى مراجعته.
+humancode-typo = هذا الرمز القصير لا يطابق أي ملصق. راجع كل حرف (يُعدّ O مثل 0، و I و L مثل 1)؛ وإذا ظل غير مطابق فقد لا يكون الملصق أصليا: امسح رمز كيو آر إن أمكنك.
+humancode-length = يتكون الرمز القصير من 25 حرفا ورقما (دون احتساب الشرطات). يرجى مراجعته.
 humancode-char = لا يمكن أن يرد الحرف «{ $char }» في رمز قصير.
 humancode-unknown = لا يوجد أي ملصق بهذا الرمز القصير. تحقق من الرمز، أو امسح رمز كيو آر.
 
@@ -238,3 +238,21 @@ o-rotate = تجديد: إنشاء مفتاح توقيع جديد
 o-key-secret-here = المفتاح الخاص على هذه العقدة
 o-yes = نعم
 o-no = لا
+
+## Short-code limit, account and access.
+humancode-limited = تم التحقق من رموز قصيرة كثيرة من شبكتك. يرجى الانتظار دقيقة ثم إعادة المحاولة، أو مسح رمز كيو آر.
+o-nav-account = حسابي
+o-account-title = حسابي
+o-password-current = كلمة المرور الحالية
+o-password-new = كلمة المرور الجديدة (12 حرفا على الأقل)
+o-password-again = كلمة المرور الجديدة مرة أخرى
+o-password-submit = تغيير كلمة المرور
+o-password-changed = تم تغيير كلمة المرور. أُنهيت جلساتك الأخرى.
+o-password-short = يجب أن تتكون كلمة المرور الجديدة من 12 حرفا على الأقل.
+o-password-mismatch = كلمتا المرور الجديدتان مختلفتان.
+o-password-wrong = كلمة المرور الحالية غير صحيحة.
+o-disable = تعطيل
+o-enable = تفعيل
+o-account-disabled = معطل
+o-account-active = نشط
+o-disable-self = لا يمكنك تعطيل حسابك الخاص.

@@ -77,12 +77,12 @@ warning-suspected-copy-body = This same label has been checked by many different
 
 ## The short code printed under the QR code.
 humancode-title = Check a short code
-humancode-help = Type the short code printed under the QR code, for example 0ABC-DEF1-2345-6789-XY.
+humancode-help = Type the short code printed under the QR code, for example K7M2Q-9XD4T-0ABCD-EF123-45678.
 humancode-field = Short code
 humancode-submit = Check
 humancode-note = You typed the short code. Scanning the QR code gives a stronger check: it also proves the label's signature.
-humancode-typo = This short code has a typo: a character was probably mistyped. Please check it and type it again.
-humancode-length = A short code has 18 letters and digits (dashes aside). Please check it.
+humancode-typo = This short code does not match any label. Check each character (O counts as 0, I and L as 1); if it still does not match, the label may not be genuine: scan the QR code if you can.
+humancode-length = A short code has 25 letters and digits (dashes aside). Please check it.
 humancode-char = The character “{ $char }” cannot appear in a short code.
 humancode-unknown = No label with this short code exists. Check the code, or scan the QR code.
 
@@ -234,3 +234,21 @@ o-rotate = Rotate: make a new signing key
 o-key-secret-here = Private key on this node
 o-yes = yes
 o-no = no
+
+## Short-code limit, account and access.
+humancode-limited = Too many short codes were checked from your network. Please wait a minute and try again, or scan the QR code.
+o-nav-account = My account
+o-account-title = My account
+o-password-current = Current password
+o-password-new = New password (at least 12 characters)
+o-password-again = New password again
+o-password-submit = Change the password
+o-password-changed = Password changed. Your other sessions have ended.
+o-password-short = The new password must have at least 12 characters.
+o-password-mismatch = The two new passwords differ.
+o-password-wrong = The current password is wrong.
+o-disable = Disable
+o-enable = Enable
+o-account-disabled = disabled
+o-account-active = active
+o-disable-self = You cannot disable your own account.

@@ -77,12 +77,12 @@ warning-suspected-copy-body = Cette même étiquette a été vérifiée par de n
 
 ## Le code court imprimé sous le code QR.
 humancode-title = Vérifier un code court
-humancode-help = Saisissez le code court imprimé sous le code QR, par exemple 0ABC-DEF1-2345-6789-XY.
+humancode-help = Saisissez le code court imprimé sous le code QR, par exemple K7M2Q-9XD4T-0ABCD-EF123-45678.
 humancode-field = Code court
 humancode-submit = Vérifier
 humancode-note = Vous avez saisi le code court. Scanner le code QR donne une vérification plus forte : elle prouve aussi la signature de l'étiquette.
-humancode-typo = Ce code court contient une faute de frappe : un caractère a probablement été mal saisi. Vérifiez-le et saisissez-le à nouveau.
-humancode-length = Un code court compte 18 lettres et chiffres (tirets non compris). Merci de le vérifier.
+humancode-typo = Ce code court ne correspond à aucune étiquette. Vérifiez chaque caractère (O compte pour 0, I et L pour 1) ; s'il ne correspond toujours pas, l'étiquette n'est peut-être pas authentique : scannez le code QR si vous le pouvez.
+humancode-length = Un code court compte 25 lettres et chiffres (tirets non compris). Merci de le vérifier.
 humancode-char = Le caractère « { $char } » ne peut pas figurer dans un code court.
 humancode-unknown = Aucune étiquette ne porte ce code court. Vérifiez le code, ou scannez le code QR.
 
@@ -234,3 +234,21 @@ o-rotate = Renouveler : créer une nouvelle clé de signature
 o-key-secret-here = Clé privée sur ce nœud
 o-yes = oui
 o-no = non
+
+## Short-code limit, account and access.
+humancode-limited = Trop de codes courts ont été vérifiés depuis votre réseau. Patientez une minute puis réessayez, ou scannez le code QR.
+o-nav-account = Mon compte
+o-account-title = Mon compte
+o-password-current = Mot de passe actuel
+o-password-new = Nouveau mot de passe (12 caractères au moins)
+o-password-again = Nouveau mot de passe, à nouveau
+o-password-submit = Changer le mot de passe
+o-password-changed = Mot de passe changé. Vos autres sessions ont été fermées.
+o-password-short = Le nouveau mot de passe doit compter au moins 12 caractères.
+o-password-mismatch = Les deux nouveaux mots de passe diffèrent.
+o-password-wrong = Le mot de passe actuel est incorrect.
+o-disable = Désactiver
+o-enable = Réactiver
+o-account-disabled = désactivé
+o-account-active = actif
+o-disable-self = Vous ne pouvez pas désactiver votre propre compte.

@@ -61,7 +61,6 @@ pub struct CertView {
     pub produced_on: NaiveDate,
     pub expires_on: NaiveDate,
     pub issued_at: DateTime<Utc>,
-    pub issued_by: String,
     pub kid: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub revocation_reason: Option<String>,
@@ -75,6 +74,9 @@ pub struct CertView {
 pub struct CertRecord {
     pub facts: CertFacts,
     pub view: CertView,
+    /// Who issued it (`officer:…` or `apikey:…`), for officers' pages only: the view, which
+    /// public answers show, names no staff.
+    pub issued_by: String,
     pub view_json: Box<serde_json::value::RawValue>,
 }
 
@@ -167,7 +169,6 @@ impl Joined {
             produced_on: self.produced_on,
             expires_on: self.expires_on,
             issued_at: self.issued_at,
-            issued_by: self.issued_by,
             kid: kid.to_string(),
             revocation_reason: self.revocation_reason,
             revoked_at: self.revoked_at,
@@ -177,6 +178,7 @@ impl Joined {
         Ok(CertRecord {
             facts,
             view,
+            issued_by: self.issued_by,
             view_json,
         })
     }

@@ -18,6 +18,7 @@ pub mod rate_limits;
 pub mod registry;
 pub mod reports;
 pub mod scans;
+pub mod secrets;
 pub mod seed;
 pub mod sessions;
 pub mod signing_keys;

@@ -8,7 +8,7 @@ use sea_orm::{
 };
 use serde::Serialize;
 
-use super::registry::{Page, escape_like};
+use super::registry::{Page, like_pattern};
 use super::{StoreError, audit};
 use crate::domain::values::{Ice, ProducerKind, Region};
 use crate::entity::producer;
@@ -159,7 +159,12 @@ pub async fn search(
         query = query.filter(producer::Column::Region.eq(r.as_str()));
     }
     if let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) {
-        let pattern = format!("%{}%", escape_like(&q.to_lowercase()));
+        let Some(pattern) = like_pattern(q) else {
+            return Ok(Page {
+                items: Vec::new(),
+                total: 0,
+            });
+        };
         let mut any = Condition::any();
         for col in [
             producer::Column::Name,

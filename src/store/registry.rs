@@ -129,7 +129,12 @@ pub async fn list_brands(
         query = query.filter(brand::Column::Status.eq(s.as_str()));
     }
     if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        let pattern = format!("%{}%", escape_like(&q.to_lowercase()));
+        let Some(pattern) = like_pattern(q) else {
+            return Ok(Page {
+                items: Vec::new(),
+                total: 0,
+            });
+        };
         let mut any = sea_orm::Condition::any();
         for col in [
             brand::Column::Code,
@@ -261,8 +266,18 @@ pub async fn list_members(
     Ok(Page { items, total })
 }
 
+/// The LIKE pattern that finds `q` anywhere, in lower case; `None` for text with control
+/// characters, which no name holds. SQLite's LIKE stops reading a pattern at a NUL, so
+/// `%<NUL>%` would be `%` and match every row: such text must match nothing instead.
+pub(crate) fn like_pattern(q: &str) -> Option<String> {
+    if q.chars().any(char::is_control) {
+        return None;
+    }
+    Some(format!("%{}%", escape_like(&q.to_lowercase())))
+}
+
 /// Escapes `%`, `_` and `\` so user text matches literally inside a LIKE pattern.
-pub(crate) fn escape_like(s: &str) -> String {
+fn escape_like(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         if matches!(c, '%' | '_' | '\\') {

@@ -1,6 +1,7 @@
 //! Officer web sessions. The cookie holds a random token; the table holds its SHA-256, the
-//! officer, the session's CSRF token and the last use. A session idle for longer than the
-//! configured time is over.
+//! officer, the session's CSRF token, its start and its last use. A session idle for longer
+//! than the configured time, or older than the absolute lifetime, is over; so is every session
+//! of an account that is disabled or changes its password.
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
@@ -59,22 +60,31 @@ pub async fn create(db: &impl ConnectionTrait, officer_id: i64) -> Result<String
 struct Row {
     officer: i64,
     csrf: String,
+    created_at: DateTime<Utc>,
     last_seen_at: DateTime<Utc>,
 }
 
-/// The session of a cookie token, if it exists and has not been idle for `idle`. Its last use
-/// is refreshed at most once a minute, so a busy officer does not write on every click.
+/// How long a session may last: idle time, and absolute lifetime whatever the use.
+#[derive(Clone, Copy, Debug)]
+pub struct Lifetime {
+    pub idle: Duration,
+    pub max: Duration,
+}
+
+/// The session of a cookie token, if it exists, has not been idle for `life.idle`, is younger
+/// than `life.max`, and its officer is enabled. Its last use is refreshed at most once a
+/// minute, so a busy officer does not write on every click.
 pub async fn find(
     db: &impl ConnectionTrait,
     token: &str,
-    idle: Duration,
+    life: Lifetime,
 ) -> Result<Option<Session>, StoreError> {
     if token.len() > 100 {
         return Ok(None);
     }
     let id = id_of(token);
     let q = Query::select()
-        .columns([t("officer"), t("csrf"), t("last_seen_at")])
+        .columns([t("officer"), t("csrf"), t("created_at"), t("last_seen_at")])
         .from(t("officer_sessions"))
         .and_where(Expr::col(t("id")).eq(id.clone()))
         .to_owned();
@@ -83,7 +93,7 @@ pub async fn find(
     };
     let row = Row::from_query_result(&row, "")?;
     let now = Utc::now();
-    if now - row.last_seen_at > idle {
+    if now - row.last_seen_at > life.idle || now - row.created_at > life.max {
         delete(db, token).await?;
         return Ok(None);
     }
@@ -113,11 +123,33 @@ pub async fn delete(db: &impl ConnectionTrait, token: &str) -> Result<(), StoreE
     Ok(())
 }
 
-/// Deletes sessions idle for longer than `idle`.
-pub async fn purge(db: &impl ConnectionTrait, idle: Duration) -> Result<(), StoreError> {
+/// Ends every session of `officer`, except the one of cookie token `keep` if given. Returns
+/// how many ended.
+pub async fn end_all(
+    db: &impl ConnectionTrait,
+    officer: i64,
+    keep: Option<&str>,
+) -> Result<u64, StoreError> {
+    let mut q = Query::delete()
+        .from_table(t("officer_sessions"))
+        .and_where(Expr::col(t("officer")).eq(officer))
+        .to_owned();
+    if let Some(token) = keep {
+        q.and_where(Expr::col(t("id")).ne(id_of(token)));
+    }
+    Ok(db.execute(&q).await?.rows_affected())
+}
+
+/// Deletes sessions that are over: idle for longer than `life.idle`, or older than `life.max`.
+pub async fn purge(db: &impl ConnectionTrait, life: Lifetime) -> Result<(), StoreError> {
+    let now = Utc::now();
     let q = Query::delete()
         .from_table(t("officer_sessions"))
-        .and_where(Expr::col(t("last_seen_at")).lt(Utc::now() - idle))
+        .cond_where(
+            sea_orm::Condition::any()
+                .add(Expr::col(t("last_seen_at")).lt(now - life.idle))
+                .add(Expr::col(t("created_at")).lt(now - life.max)),
+        )
         .to_owned();
     db.execute(&q).await?;
     Ok(())

@@ -5,6 +5,12 @@
 //! the same transaction; each node polls it (and the writing node also invalidates at once).
 //! A load that started before an invalidation is discarded rather than cached, so a stale row
 //! can never outlive the change that made it stale.
+//!
+//! Only certificates that exist are kept. A lookup of a number nobody issued is not cached:
+//! such numbers come from whoever asks (a typed short code, an officer's URL), and caching them
+//! would let a stream of made-up numbers push the real certificates out, sending every scan back
+//! to the database. Real certificates are bounded by what was issued; past the capacity, half of
+//! the entries are dropped rather than all of them.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -12,9 +18,9 @@ use std::sync::{Arc, RwLock};
 
 use crate::store::certificates::CertRecord;
 
-/// Cached lookups: `Some(None)` is a cached "no such certificate".
+/// Cached certificate records, by number.
 pub struct CertCache {
-    map: RwLock<HashMap<u64, Option<Arc<CertRecord>>>>,
+    map: RwLock<HashMap<u64, Arc<CertRecord>>>,
     generation: AtomicU64,
     capacity: usize,
 }
@@ -32,13 +38,15 @@ impl CertCache {
         }
     }
 
-    /// The cached answer for a number, or `None` on a miss.
+    /// The cached record for a number, as `Some(Some(record))`, or `None` on a miss (the
+    /// nested option keeps the callers' "known absent" case, which this cache never claims).
     pub fn get(&self, number: u64) -> Option<Option<Arc<CertRecord>>> {
         self.map
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .get(&number)
             .cloned()
+            .map(Some)
     }
 
     /// Call before reading from the database.
@@ -47,6 +55,7 @@ impl CertCache {
     }
 
     /// Stores what was loaded under `ticket`, unless the cache was invalidated meanwhile.
+    /// Absent certificates (`None`) are not stored.
     pub fn fill(
         &self,
         ticket: Ticket,
@@ -56,11 +65,18 @@ impl CertCache {
         if self.generation.load(Ordering::Acquire) != ticket.0 {
             return;
         }
-        if map.len() >= self.capacity {
-            // Simple and bounded: start over rather than track recency on the hot path.
-            map.clear();
+        for (number, record) in entries {
+            let Some(record) = record else { continue };
+            if map.len() >= self.capacity && !map.contains_key(&number) {
+                // Bounded without tracking recency on the hot path: drop every other entry.
+                let mut keep = false;
+                map.retain(|_, _| {
+                    keep = !keep;
+                    keep
+                });
+            }
+            map.insert(number, record);
         }
-        map.extend(entries);
     }
 
     /// Forgets everything.
@@ -83,26 +99,96 @@ impl CertCache {
 mod tests {
     use super::*;
 
+    fn record(number: u64) -> Arc<CertRecord> {
+        use crate::store::certificates::{BrandRef, CertView, LabelRange, ProducerRef};
+        let now = chrono::Utc::now();
+        let facts = crate::domain::verdict::CertFacts {
+            number,
+            brand: 1,
+            kid: crate::domain::code::Kid([1, 2, 3, 4]),
+            quantity: 1,
+            expires_on: now.date_naive(),
+            issued_at: now,
+            status: crate::domain::values::CertificateStatus::Issued,
+            brand_status: crate::domain::values::Standing::Active,
+            membership: Some(crate::domain::values::Standing::Active),
+        };
+        let names = crate::store::registry::Names {
+            ar: String::new(),
+            fr: String::new(),
+            en: String::new(),
+            zgh: String::new(),
+        };
+        let view = CertView {
+            number: number.to_string(),
+            status: facts.status,
+            brand: BrandRef {
+                number: 1,
+                code: "x".into(),
+                names,
+            },
+            producer: ProducerRef {
+                id: 1,
+                name: String::new(),
+                kind: "cooperative".into(),
+                region: crate::domain::values::Region::Oriental,
+                province: String::new(),
+                women_led: false,
+                youth_led: false,
+            },
+            product: String::new(),
+            lot: String::new(),
+            quantity: 1,
+            labels: LabelRange { first: 1, last: 1 },
+            produced_on: now.date_naive(),
+            expires_on: now.date_naive(),
+            issued_at: now,
+            kid: "01020304".into(),
+            revocation_reason: None,
+            revoked_at: None,
+        };
+        let view_json = serde_json::value::to_raw_value(&view).unwrap();
+        Arc::new(CertRecord {
+            facts,
+            view,
+            issued_by: String::new(),
+            view_json,
+        })
+    }
+
     #[test]
     fn a_load_that_straddles_an_invalidation_is_dropped() {
         let c = CertCache::new(10);
         let t = c.ticket();
         c.invalidate();
-        c.fill(t, [(1, None)]);
+        c.fill(t, [(1, Some(record(1)))]);
         assert!(c.get(1).is_none());
         let t = c.ticket();
-        c.fill(t, [(1, None)]);
-        assert!(matches!(c.get(1), Some(None)));
+        c.fill(t, [(1, Some(record(1)))]);
+        assert!(matches!(c.get(1), Some(Some(_))));
         c.invalidate();
         assert!(c.get(1).is_none());
     }
 
     #[test]
-    fn capacity_is_bounded() {
+    fn absent_numbers_never_push_real_certificates_out() {
         let c = CertCache::new(3);
-        for i in 0..10 {
+        c.fill(c.ticket(), [(1, Some(record(1)))]);
+        for i in 100..10_000 {
             c.fill(c.ticket(), [(i, None)]);
-            assert!(c.len() <= 3);
         }
+        assert_eq!(c.len(), 1);
+        assert!(matches!(c.get(1), Some(Some(_))));
+        assert!(c.get(100).is_none(), "a miss is not cached");
+    }
+
+    #[test]
+    fn capacity_is_bounded() {
+        let c = CertCache::new(4);
+        for i in 0..50 {
+            c.fill(c.ticket(), [(i, Some(record(i)))]);
+            assert!(c.len() <= 4);
+        }
+        assert!(c.get(49).is_some(), "the newest entry stays");
     }
 }

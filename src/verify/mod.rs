@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::{Serialize, Serializer};
 
 use crate::domain::code::{CodeError, Label};
+use crate::domain::humancode::HumanCode;
 use crate::domain::values::CertificateNumber;
 use crate::domain::verdict::{self, Decision, Registry, Status};
 use crate::state::AppState;
@@ -105,9 +106,48 @@ pub async fn verify_one(
         Registry::Online(record.as_deref().map(|r| &r.facts)),
         now.date_naive(),
     );
-    let verdict = finish(state, &label, decision, record, source, now).await?;
+    let h = &label.header;
+    let verdict = finish(state, h.certificate, h.item, decision, record, source, now).await?;
     state.metrics.observe_verdict(verdict.status.as_str());
     Ok(verdict)
+}
+
+/// The verdict for a short code whose keyed check passed (`HumanCode::parse`), from the
+/// certificate record alone: no label is signed or verified, so a node without private keys
+/// answers it, and the page never holds a signed code. Counts the scan against the label it
+/// names. `None` if the certificate is unknown (a check made with our secret for a number we
+/// never issued: a leaked secret, or a deleted certificate).
+pub async fn verify_short(
+    state: &AppState,
+    code: HumanCode,
+    source: &Source,
+) -> Result<Option<Verdict>, StoreError> {
+    let now = Utc::now();
+    let Some(record) = lookup(state, CertificateNumber(code.certificate)).await? else {
+        return Ok(None);
+    };
+    let ring = state.key_ring();
+    let facts = &record.facts;
+    let decision = if code.item == 0 || code.item > facts.quantity {
+        Decision {
+            status: Status::Counterfeit,
+            reason: "item_out_of_range",
+        }
+    } else {
+        verdict::decide_lot(facts, ring.get(facts.kid), now.date_naive())
+    };
+    let verdict = finish(
+        state,
+        code.certificate,
+        code.item,
+        decision,
+        Some(record),
+        source,
+        now,
+    )
+    .await?;
+    state.metrics.observe_verdict(verdict.status.as_str());
+    Ok(Some(verdict))
 }
 
 /// Verifies many codes (or label URLs) at once, answering in the same order. Signatures go
@@ -215,7 +255,8 @@ pub async fn verify_many(
         let verdict = match (p, d) {
             (Err(e), _) => Verdict::malformed(e, now),
             (Ok(label), Some((decision, rec))) => {
-                finish(state, label, decision, rec, source, now).await?
+                let h = &label.header;
+                finish(state, h.certificate, h.item, decision, rec, source, now).await?
             }
             (Ok(_), None) => continue,
         };
@@ -279,7 +320,9 @@ mod batch {
     }
 }
 
-/// The certificate record for a number, from the cache or, on a miss, the database.
+/// The certificate record for a number, from the cache or, on a miss, the database. Only
+/// certificates that exist are cached (see `cache`), so numbers a caller makes up cannot crowd
+/// real ones out.
 pub async fn lookup(
     state: &AppState,
     number: CertificateNumber,
@@ -299,21 +342,21 @@ pub async fn lookup(
 /// Adds the label figures, records the scan and assembles the verdict.
 pub(crate) async fn finish(
     state: &AppState,
-    label: &Label,
+    certificate: u64,
+    item: u32,
     decision: Decision,
     record: Option<Arc<CertRecord>>,
     source: &Source,
     now: DateTime<Utc>,
 ) -> Result<Verdict, StoreError> {
-    let h = &label.header;
     // Scans are counted for labels of real certificates only; a forgery has nothing to count
     // against, and counting it would let anyone fill the table.
     let genuine = record.is_some() && decision.status != Status::Counterfeit;
     let mut warnings = Vec::new();
     let (scans, first_scanned_at) = if genuine {
         let key = LabelKey {
-            certificate: i64::try_from(h.certificate).unwrap_or(i64::MAX),
-            item: i32::try_from(h.item).unwrap_or(i32::MAX),
+            certificate: i64::try_from(certificate).unwrap_or(i64::MAX),
+            item: i32::try_from(item).unwrap_or(i32::MAX),
         };
         if state.scans.needs_load(key) {
             state.scans.load(&state.db, &[key]).await?;
@@ -331,8 +374,8 @@ pub(crate) async fn finish(
         reason: decision.reason,
         checked_at: now,
         label: Some(LabelInfo {
-            certificate: h.certificate.to_string(),
-            item: h.item,
+            certificate: certificate.to_string(),
+            item,
             scans,
             first_scanned_at,
         }),

@@ -5,9 +5,10 @@
 //! flush and at most a second old for a label being scanned) plus what this node has not
 //! flushed yet, so a scan shows up in the very next verdict.
 //!
-//! Distinct clients are salted hashes of IP address and User-Agent, truncated to 128 bits. The
-//! salt is per day, shared by all nodes through the database, and deleted after two days, so a
-//! hash cannot be linked back to an address. No raw address is ever stored.
+//! Distinct clients are salted hashes of the client's network (IPv4 /24, IPv6 /48), truncated to
+//! 128 bits: not of the address and User-Agent, which one host can vary at will to pass for a
+//! crowd. The salt is per day, shared by all nodes through the database, and deleted after two
+//! days, so a hash cannot be linked back to a network. No raw address is ever stored.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, RwLock};
@@ -20,6 +21,59 @@ use sha2::{Digest, Sha256};
 use crate::store::StoreError;
 use crate::store::scans::{self, LabelKey, ScanDelta, ScanTotals};
 
+/// The network a client is counted by: IPv4 /24, IPv6 /48.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Network {
+    V4([u8; 3]),
+    V6([u8; 6]),
+    /// No address (in-process requests).
+    Unknown,
+}
+
+impl Network {
+    pub fn of(ip: Option<std::net::IpAddr>) -> Network {
+        match ip.map(unmapped) {
+            Some(std::net::IpAddr::V4(v4)) => {
+                let o = v4.octets();
+                Network::V4([o[0], o[1], o[2]])
+            }
+            Some(std::net::IpAddr::V6(v6)) => {
+                let o = v6.octets();
+                Network::V6([o[0], o[1], o[2], o[3], o[4], o[5]])
+            }
+            None => Network::Unknown,
+        }
+    }
+
+    /// The bytes hashed for this network, tagged so that the families cannot collide.
+    pub fn bytes(&self) -> ([u8; 7], usize) {
+        let mut b = [0u8; 7];
+        match self {
+            Network::V4(p) => {
+                b[0] = 4;
+                b[1..4].copy_from_slice(p);
+                (b, 4)
+            }
+            Network::V6(p) => {
+                b[0] = 6;
+                b[1..7].copy_from_slice(p);
+                (b, 7)
+            }
+            Network::Unknown => (b, 1),
+        }
+    }
+}
+
+/// IPv4-mapped IPv6 addresses (`::ffff:1.2.3.4`, what a dual-stack socket reports) as IPv4.
+pub fn unmapped(ip: std::net::IpAddr) -> std::net::IpAddr {
+    match ip {
+        std::net::IpAddr::V6(v6) => v6
+            .to_ipv4_mapped()
+            .map_or(std::net::IpAddr::V6(v6), std::net::IpAddr::V4),
+        v4 => v4,
+    }
+}
+
 /// When a label looks copied: the same label scanned by many clients, or many times a day.
 #[derive(Clone, Copy, Debug)]
 pub struct CopyThresholds {
@@ -30,7 +84,7 @@ pub struct CopyThresholds {
 /// Who scanned.
 #[derive(Clone, Debug)]
 pub enum Source {
-    /// A consumer, as a salted hash of IP and User-Agent (`None` if no salt is loaded yet).
+    /// A consumer, as a salted hash of its network (`None` if no salt is loaded yet).
     Consumer(Option<String>),
     /// A retailer's batch check, tied to its API key.
     Retailer(i64),
@@ -267,15 +321,15 @@ impl Scans {
             .map(|(_, s)| *s)
     }
 
-    /// The salted hash of a client for `day`, or `None` if that day's salt is not loaded.
-    pub fn client_hash(&self, day: NaiveDate, ip: &str, user_agent: &str) -> Option<String> {
+    /// The salted hash of a client network for `day` (the network's tagged prefix bytes), or
+    /// `None` if that day's salt is not loaded.
+    pub fn client_hash(&self, day: NaiveDate, network: &Network) -> Option<String> {
         let salts = self.salts.read().unwrap_or_else(|e| e.into_inner());
         let (_, salt) = salts.iter().find(|(d, _)| *d == day)?;
+        let (bytes, len) = network.bytes();
         let mut h = Sha256::new();
         h.update(salt);
-        h.update(ip.as_bytes());
-        h.update([0u8]);
-        h.update(user_agent.as_bytes());
+        h.update(&bytes[..len]);
         Some(hex::encode(&h.finalize()[..16]))
     }
 

@@ -243,7 +243,12 @@ async fn the_context_is_served_as_published_in_the_repository() {
 #[tokio::test]
 async fn no_staff_identity_is_in_the_credential() {
     let app = TestApp::new().await;
-    let key = app.key(Role::Officer).await;
+    // A key with a name that nothing else in a credential could contain.
+    let key_name = "erp-staff-7f3a";
+    let key = tasdiq::store::api_keys::create(app.conn(), key_name, Role::Officer, "test")
+        .await
+        .unwrap()
+        .1;
     let cert = app.authentic_certificate().await;
     let body = json!({
         "brand": cert.facts.brand, "producer": cert.view.producer.id,
@@ -255,15 +260,13 @@ async fn no_staff_identity_is_in_the_credential() {
         .await;
     assert_eq!(res.status, 201, "{}", res.text());
     let number = res.json()["number"].as_str().unwrap().to_owned();
-    let issued_by = res.json()["issued_by"].as_str().unwrap().to_owned();
-    assert!(issued_by.starts_with("apikey:"), "{issued_by}");
     let text = app
         .get(&format!("/api/v1/certificates/{number}"))
         .await
         .text();
     // Neither the key's id and name, nor an officer's e-mail.
     for staff in [
-        issued_by.as_str(),
+        key_name,
         "apikey",
         "issued_by",
         "issuedBy",

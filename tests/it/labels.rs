@@ -75,7 +75,11 @@ async fn a_png_label_scans_to_an_authentic_code() {
     let row7: Vec<&str> = lines[7].split(',').collect();
     assert_eq!(row7[0], "7");
     assert_eq!(row7[1], url);
-    assert_eq!(row7[2].len(), 22);
+    assert_eq!(
+        row7[2].len(),
+        29,
+        "a 25-character short code in five groups"
+    );
     let part = app
         .get_as(
             &format!("/api/v1/certificates/{number}/labels.csv?from=10&to=19"),

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod accounts;
 mod backup;
 mod bodies;
 mod browser;
@@ -21,5 +22,6 @@ mod process;
 mod registry;
 mod resilience;
 mod retail;
+mod security;
 mod vectors;
 mod verify;

@@ -1,6 +1,11 @@
 //! Printing labels: one label as PNG or SVG, a range as a PDF of A4 sticker sheets or as CSV
 //! for print shops. PDF and CSV stream from a worker thread through a small channel, so memory
-//! stays bounded and the first bytes leave before the last label is drawn.
+//! stays bounded and the first bytes leave before the last label is drawn; a download that is
+//! not read is stopped after the request timeout. Short codes are keyed with the short-code
+//! secret every node holds.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use axum::body::Body;
 use axum::extract::State;
@@ -109,6 +114,7 @@ async fn job(state: &AppState, number: &str, ecc: Ecc) -> Result<Job, ApiError> 
     }
     Ok(Job {
         ring,
+        shortcodes: state.shortcodes.clone(),
         cert,
         url_prefix: format!("{}/v/", state.config.public_base()),
         ecc,
@@ -200,21 +206,80 @@ async fn one(
         .into_response())
 }
 
-/// Streams what a blocking producer emits.
+/// Streams what a blocking producer emits, through a channel of two chunks. The producer waits
+/// at most the request timeout for the client to take each chunk: a download nobody reads is
+/// abandoned then, so it never holds a worker thread for longer, and a client that goes away
+/// stops it at once. An abandoned or failed stream ends with an error after the chunks already
+/// made, so the client sees a broken transfer rather than a short but plausible file.
 fn stream<T: Into<bytes::Bytes> + Send + 'static>(
+    state: &AppState,
     produce: impl FnOnce(&mut dyn FnMut(T, u32) -> bool) -> Result<(), PrintError> + Send + 'static,
 ) -> Body {
-    let (tx, rx) = mpsc::channel::<Result<bytes::Bytes, std::io::Error>>(2);
+    let (tx, rx) = mpsc::channel::<bytes::Bytes>(2);
+    let patience = state.config.request_timeout();
+    let runtime = tokio::runtime::Handle::current();
+    let broken = Arc::new(AtomicBool::new(false));
+    let flag = broken.clone();
+    let running = state.metrics.label_job();
     tokio::task::spawn_blocking(move || {
-        let mut send = |chunk: T, _labels: u32| tx.blocking_send(Ok(chunk.into())).is_ok();
+        let _running = running;
+        let mut send = |chunk: T, _labels: u32| {
+            match runtime.block_on(tokio::time::timeout(patience, tx.send(chunk.into()))) {
+                Ok(Ok(())) => true,
+                // The client went away: nobody to tell.
+                Ok(Err(_)) => false,
+                Err(_) => {
+                    tracing::warn!("a label download was not read for {patience:?}; stopped");
+                    flag.store(true, Ordering::Release);
+                    false
+                }
+            }
+        };
         if let Err(e) = produce(&mut send) {
-            // Headers are gone already: end the body with an error, so the client sees a
-            // broken transfer rather than a short but plausible file.
             tracing::error!(error = %e, "label stream failed");
-            let _ = tx.blocking_send(Err(std::io::Error::other(e.to_string())));
+            flag.store(true, Ordering::Release);
         }
     });
-    Body::from_stream(tokio_stream::wrappers::ReceiverStream::new(rx))
+    Body::from_stream(Chunks {
+        rx,
+        broken,
+        done: false,
+    })
+}
+
+/// The chunks of a label stream, then an error if the producer stopped before the end.
+struct Chunks {
+    rx: mpsc::Receiver<bytes::Bytes>,
+    broken: Arc<AtomicBool>,
+    done: bool,
+}
+
+impl tokio_stream::Stream for Chunks {
+    type Item = Result<bytes::Bytes, std::io::Error>;
+
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        use std::task::Poll;
+        if self.done {
+            return Poll::Ready(None);
+        }
+        match self.rx.poll_recv(cx) {
+            Poll::Ready(Some(chunk)) => Poll::Ready(Some(Ok(chunk))),
+            Poll::Ready(None) => {
+                self.done = true;
+                if self.broken.load(Ordering::Acquire) {
+                    Poll::Ready(Some(Err(std::io::Error::other(
+                        "the label stream stopped before the end",
+                    ))))
+                } else {
+                    Poll::Ready(None)
+                }
+            }
+            Poll::Pending => Poll::Pending,
+        }
+    }
 }
 
 fn download(content_type: &'static str, filename: String, body: Body) -> Response {
@@ -261,7 +326,7 @@ async fn pdf(
         "labels-{}-{}-{}.pdf",
         job.cert.view.number, range.from, range.to
     );
-    let body = stream(move |emit| job.pdf(range, layout, emit));
+    let body = stream(&state, move |emit| job.pdf(range, layout, emit));
     Ok(download("application/pdf", name, body))
 }
 
@@ -291,6 +356,6 @@ async fn csv(
         "labels-{}-{}-{}.csv",
         job.cert.view.number, range.from, range.to
     );
-    let body = stream(move |emit| job.csv(range, emit));
+    let body = stream(&state, move |emit| job.csv(range, emit));
     Ok(download("text/csv; charset=utf-8", name, body))
 }

@@ -1,6 +1,11 @@
 //! The consumer pages: `GET /v/{code}` (and `/V/{code}`), the short-code check at
-//! `GET /v?code=`, and `POST /v/{code}/report`. Every answer is in the visitor's language;
-//! `Accept: application/json` on `/v/{code}` gets the verdict JSON instead.
+//! `GET /v?code=`, and `POST /v/{code}/report` (for a label code or a short code). Every answer
+//! is in the visitor's language; `Accept: application/json` on `/v/{code}` gets the verdict JSON
+//! instead.
+//!
+//! The short-code page computes its verdict from the certificate record and never holds a
+//! signed code: not in the page, the report form or the language links, so typing short codes
+//! cannot mint labels. Its lookups are limited per client network, across nodes.
 
 use axum::Router;
 use axum::extract::{RawForm, RawQuery, State};
@@ -11,10 +16,10 @@ use chrono::{Duration, Utc};
 use minijinja::context;
 use serde::{Deserialize, Serialize};
 
-use super::{CSS, PageError, html, lang_links, page_lang};
+use super::{CSS, LangLink, PageError, html, lang_links, page_lang};
 use crate::domain::code::Label;
 use crate::domain::humancode::{HumanCode, HumanCodeError};
-use crate::domain::values::{self, CertificateNumber};
+use crate::domain::values;
 use crate::domain::verdict::Status;
 use crate::http::client::Consumer;
 use crate::http::csrf;
@@ -22,6 +27,7 @@ use crate::http::error::ApiError;
 use crate::http::extract::Path;
 use crate::i18n::{Arg, I18n, Lang, date};
 use crate::state::AppState;
+use crate::store::rate_limits::{self, Limit};
 use crate::store::reports::{self, NewReport};
 use crate::verify::{self, Source, Verdict};
 
@@ -84,7 +90,7 @@ async fn page(
     Ok(render_verdict(
         &state,
         lang,
-        &code,
+        Subject::Label(&code),
         &verdict,
         Extras {
             reported: q.reported.is_some(),
@@ -92,6 +98,36 @@ async fn page(
         },
         status,
     ))
+}
+
+/// What a verdict page is about: a scanned label code, or a typed short code. Links and the
+/// report form name the subject as the visitor gave it, so the short-code page never names a
+/// signed code.
+#[derive(Clone, Copy)]
+enum Subject<'a> {
+    Label(&'a str),
+    Short(&'a str),
+}
+
+impl Subject<'_> {
+    fn text(&self) -> &str {
+        match self {
+            Subject::Label(c) | Subject::Short(c) => c,
+        }
+    }
+
+    fn links(&self, lang: Lang) -> Vec<LangLink> {
+        match self {
+            Subject::Label(code) => lang_links(lang, &format!("/v/{code}")),
+            Subject::Short(short) => lang_links(lang, "/v")
+                .into_iter()
+                .map(|l| LangLink {
+                    href: format!("/v?code={short}&lang={}", l.code),
+                    ..l
+                })
+                .collect(),
+        }
+    }
 }
 
 fn unavailable(lang: Lang, e: crate::store::StoreError) -> Response {
@@ -156,21 +192,23 @@ struct ReportForm {
 fn render_verdict(
     state: &AppState,
     lang: Lang,
-    code: &str,
+    subject: Subject<'_>,
     v: &Verdict,
     extras: Extras,
     status: StatusCode,
 ) -> Response {
+    let code = subject.text();
     let i18n = I18n::global();
     let s = v.status.as_str();
     let expiry = v
         .certificate
         .as_ref()
         .map(|c| date(c.view.expires_on))
-        .or_else(|| {
-            Label::parse(code)
+        .or_else(|| match subject {
+            Subject::Label(code) => Label::parse(code)
                 .ok()
-                .map(|l| date(values::date_from_label_days(l.header.expiry_days)))
+                .map(|l| date(values::date_from_label_days(l.header.expiry_days))),
+            Subject::Short(_) => None,
         })
         .unwrap_or_default();
     let view = VerdictView {
@@ -236,7 +274,7 @@ fn render_verdict(
     let ctx = context! {
         lang => lang.code(),
         dir => lang.dir(),
-        langs => lang_links(lang, &format!("/v/{code}")),
+        langs => subject.links(lang),
         css => CSS,
         v => view,
         c => c,
@@ -256,6 +294,14 @@ fn report_token(state: &AppState, code: &str) -> String {
         .map(|salt| csrf::token(&salt, "report", code, today))
         .unwrap_or_default()
 }
+
+/// Short-code lookups per client network: 20 at once, then one every 3 seconds. Plenty for
+/// shoppers typing codes; it also bounds guessing, though the keyed check already makes a guess
+/// right once in 2^42.
+const SHORT_CODE_LIMIT: Limit = Limit {
+    interval_ms: 3_000,
+    burst: 20,
+};
 
 /// `GET /v`: the short-code form; `GET /v?code=…`: the verdict for a typed short code.
 async fn short_code(
@@ -286,47 +332,68 @@ async fn short_code(
     if typed.trim().is_empty() {
         return Ok(form(StatusCode::OK, None));
     }
-    let parsed = match HumanCode::parse(&typed) {
-        Ok(h) => h,
-        Err(e) => {
-            let text = match e {
-                HumanCodeError::Check => i18n.t(lang, "humancode-typo"),
-                HumanCodeError::Length(_) => i18n.t(lang, "humancode-length"),
-                HumanCodeError::Character(c) => i18n.t_args(
-                    lang,
-                    "humancode-char",
-                    &[("char", Arg::Str(&c.to_string()))],
-                ),
-                HumanCodeError::OutOfRange => i18n.t(lang, "humancode-unknown"),
-            };
-            return Err(form(StatusCode::BAD_REQUEST, Some(text)));
-        }
+    let Source::Consumer(client) = &source else {
+        return Err(StatusCode::BAD_REQUEST.into_response());
     };
-    let unknown = || {
-        form(
-            StatusCode::NOT_FOUND,
-            Some(i18n.t(lang, "humancode-unknown")),
-        )
-    };
-    let cert = verify::lookup(&state, CertificateNumber(parsed.certificate))
-        .await
-        .map_err(|e| unavailable(lang, e))?
-        .ok_or_else(unknown)?;
-    let label = state
-        .key_ring()
-        .sign_label(&cert.facts, parsed.item)
-        .map_err(|_| unknown())?;
-    let code = label.to_code();
-    let verdict = verify::verify_one(&state, &code, &source)
+    let bucket = format!("short:{}", client.as_deref().unwrap_or("unknown"));
+    let now_ms = Utc::now().timestamp_millis();
+    let wait = rate_limits::take(&state.db, &bucket, SHORT_CODE_LIMIT, now_ms)
         .await
         .map_err(|e| unavailable(lang, e))?;
+    if let Some(wait_ms) = wait {
+        let mut res = form(
+            StatusCode::TOO_MANY_REQUESTS,
+            Some(i18n.t(lang, "humancode-limited")),
+        );
+        let secs = u64::try_from(wait_ms).unwrap_or(1).div_ceil(1000).max(1);
+        if let Ok(v) = header::HeaderValue::from_str(&secs.to_string()) {
+            res.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        return Err(res);
+    }
+    let parsed = match HumanCode::parse(&typed, &state.shortcodes) {
+        Ok(h) => h,
+        Err(e) => {
+            let (status, text) = match e {
+                HumanCodeError::Mismatch => (StatusCode::NOT_FOUND, i18n.t(lang, "humancode-typo")),
+                HumanCodeError::Length(_) => {
+                    (StatusCode::BAD_REQUEST, i18n.t(lang, "humancode-length"))
+                }
+                HumanCodeError::Character(c) => (
+                    StatusCode::BAD_REQUEST,
+                    i18n.t_args(
+                        lang,
+                        "humancode-char",
+                        &[("char", Arg::Str(&c.to_string()))],
+                    ),
+                ),
+            };
+            return Err(form(status, Some(text)));
+        }
+    };
+    let Some(short) = HumanCode::normalise(&typed) else {
+        return Err(form(
+            StatusCode::BAD_REQUEST,
+            Some(i18n.t(lang, "humancode-length")),
+        ));
+    };
+    let verdict = verify::verify_short(&state, parsed, &source)
+        .await
+        .map_err(|e| unavailable(lang, e))?
+        .ok_or_else(|| {
+            form(
+                StatusCode::NOT_FOUND,
+                Some(i18n.t(lang, "humancode-unknown")),
+            )
+        })?;
     Ok(render_verdict(
         &state,
         lang,
-        &code,
+        Subject::Short(&short),
         &verdict,
         Extras {
             human_note: true,
+            reported: q.reported.is_some(),
             ..Extras::default()
         },
         StatusCode::OK,
@@ -343,7 +410,14 @@ pub struct ReportBody {
     pub comment: Option<String>,
 }
 
-/// Reports allowed per client per hour, across all nodes.
+/// What a report is about.
+enum Reported {
+    Label(Label),
+    /// A short code and its canonical text.
+    Short(HumanCode, String),
+}
+
+/// Reports allowed per client network per hour, across all nodes.
 const REPORTS_PER_HOUR: u64 = 5;
 
 async fn report(
@@ -357,15 +431,29 @@ async fn report(
     let lang = page_lang(body.lang.as_deref(), &headers);
     let i18n = I18n::global();
     let code = verify::code_from_input(&code).to_owned();
-    let label = Label::parse(&code).map_err(|_| {
-        PageError::new(
-            StatusCode::BAD_REQUEST,
-            lang,
-            "verdict-malformed-title",
-            i18n.t(lang, "verdict-malformed-body"),
-        )
-        .into_response()
-    })?;
+    // A label code, or a short code whose keyed check passes; anything else cannot be reported.
+    let subject = match Label::parse(&code) {
+        Ok(label) => Reported::Label(label),
+        Err(_) => match (
+            HumanCode::parse(&code, &state.shortcodes),
+            HumanCode::normalise(&code),
+        ) {
+            (Ok(h), Some(short)) => Reported::Short(h, short),
+            _ => {
+                return Err(PageError::new(
+                    StatusCode::BAD_REQUEST,
+                    lang,
+                    "verdict-malformed-title",
+                    i18n.t(lang, "verdict-malformed-body"),
+                )
+                .into_response());
+            }
+        },
+    };
+    let code = match &subject {
+        Reported::Label(_) => code,
+        Reported::Short(_, short) => short.clone(),
+    };
     let token_ok = body.csrf.as_deref().is_some_and(|t| {
         csrf::check(
             |day| state.scans.salt(day),
@@ -384,7 +472,10 @@ async fn report(
         )
         .into_response());
     }
-    let back = format!("/v/{code}?lang={}&reported=1#report", lang.code());
+    let back = match &subject {
+        Reported::Label(_) => format!("/v/{code}?lang={}&reported=1#report", lang.code()),
+        Reported::Short(..) => format!("/v?code={code}&lang={}&reported=1#report", lang.code()),
+    };
     // A bot filled the hidden field: answer as if it worked, store nothing.
     if body.website.as_deref().is_some_and(|w| !w.is_empty()) {
         return Ok(Redirect::to(&back).into_response());
@@ -400,14 +491,39 @@ async fn report(
         return Err(StatusCode::BAD_REQUEST.into_response());
     };
     let client = client.clone().unwrap_or_else(|| "unknown".into());
-    let verdict = verify::verify_one(&state, &code, &Source::Consumer(Some(client.clone())))
-        .await
-        .map_err(|e| unavailable(lang, e))?;
+    let who = Source::Consumer(Some(client.clone()));
+    let (verdict, certificate, item, page_subject) = match &subject {
+        Reported::Label(label) => (
+            verify::verify_one(&state, &code, &who)
+                .await
+                .map_err(|e| unavailable(lang, e))?,
+            label.header.certificate,
+            label.header.item,
+            Subject::Label(&code),
+        ),
+        Reported::Short(h, short) => (
+            verify::verify_short(&state, *h, &who)
+                .await
+                .map_err(|e| unavailable(lang, e))?
+                .ok_or_else(|| {
+                    PageError::new(
+                        StatusCode::NOT_FOUND,
+                        lang,
+                        "humancode-title",
+                        i18n.t(lang, "humancode-unknown"),
+                    )
+                    .into_response()
+                })?,
+            h.certificate,
+            h.item,
+            Subject::Short(short),
+        ),
+    };
     let (Some(place), true) = (place_ok, comment_ok) else {
         return Ok(render_verdict(
             &state,
             lang,
-            &code,
+            page_subject,
             &verdict,
             Extras {
                 report_error: Some(i18n.t(lang, "report-invalid")),
@@ -440,8 +556,8 @@ async fn report(
         &state.db,
         &NewReport {
             code: &code,
-            certificate: Some(label.header.certificate),
-            item: Some(label.header.item),
+            certificate: Some(certificate),
+            item: Some(item),
             verdict: verdict.status.as_str(),
             reason: verdict.reason,
             place: &place,

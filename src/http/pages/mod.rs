@@ -77,6 +77,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         "officer/message.html",
         include_str!("../templates/officer/message.html"),
     ),
+    (
+        "officer/account.html",
+        include_str!("../templates/officer/account.html"),
+    ),
 ];
 
 /// The parsed templates.
@@ -85,7 +89,8 @@ pub fn env() -> &'static Environment<'static> {
     ENV.get_or_init(|| build(TEMPLATES).expect("embedded templates parse"))
 }
 
-/// Builds an environment from templates; `.html` names are auto-escaped.
+/// Builds an environment from templates; `.html` names are auto-escaped, and every value
+/// shown loses its explicit bidi controls (see [`strip_bidi`]).
 pub fn build(
     templates: &[(&'static str, &'static str)],
 ) -> Result<Environment<'static>, minijinja::Error> {
@@ -93,8 +98,27 @@ pub fn build(
     for (name, source) in templates {
         env.add_template(name, source)?;
     }
+    env.set_formatter(|out, state, value| match value.as_str() {
+        Some(text) if !value.is_safe() && text.chars().any(is_bidi_control) => {
+            minijinja::escape_formatter(out, state, &Value::from(strip_bidi(text)))
+        }
+        _ => minijinja::escape_formatter(out, state, value),
+    });
     env.add_function("t", translate);
     Ok(env)
+}
+
+/// Explicit embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069). Stored text
+/// keeps them, but a page never shows them: an override in a producer's name or a lot code
+/// could make the page read differently from what is stored (`<bdi>` keeps each value's own
+/// direction from leaking into the sentence around it). Labels drop them too.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `text` without explicit bidi controls.
+pub fn strip_bidi(text: &str) -> String {
+    text.chars().filter(|c| !is_bidi_control(*c)).collect()
 }
 
 /// `t("key")` in templates, in the page's `lang`. Messages with arguments are formatted in
@@ -222,6 +246,17 @@ mod tests {
             .unwrap();
         assert!(out.contains("&lt;script&gt;x&lt;&#x2f;script&gt;"), "{out}");
         assert!(out.contains("a &amp; b"));
+        let out = env
+            .get_template("message.html")
+            .unwrap()
+            .render(minijinja::context! {
+                lang => "fr", dir => "ltr", langs => super::lang_links(crate::i18n::Lang::Fr, "/v"),
+                css => super::CSS, heading => "Coop \u{202E}lio\u{2066}x\u{2069}", text => "", back => false,
+            })
+            .unwrap();
+        assert!(
+            out.contains("Coop liox") && !out.contains('\u{202E}') && !out.contains('\u{2066}')
+        );
         assert!(out.contains("<style>") && out.contains(super::CSS));
         assert!(super::csp().contains("frame-ancestors 'none'"));
         // The CSP allows our stylesheet by hash and nothing inline: a style attribute in a

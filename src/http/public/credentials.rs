@@ -434,7 +434,6 @@ mod tests {
             produced_on: "2026-11-01".parse().unwrap(),
             expires_on: "2028-11-01".parse().unwrap(),
             issued_at: "2026-11-02T10:00:00Z".parse().unwrap(),
-            issued_by: name("officer@example.org"),
             kid: name("ab12cd34"),
             revocation_reason: None,
             revoked_at: None,

@@ -64,6 +64,14 @@ async fn list(
     if q.q.as_ref().is_some_and(|s| s.chars().count() > 100) {
         return Err(ApiError::bad_request("q is at most 100 characters"));
     }
+    if q.q
+        .as_ref()
+        .is_some_and(|s| s.chars().any(char::is_control))
+    {
+        return Err(ApiError::bad_request(
+            "q must not contain control characters (such as %00)",
+        ));
+    }
     let bad = |e: crate::domain::values::FieldError| ApiError::bad_request(e.to_string());
     let filter = BrandFilter {
         region: q

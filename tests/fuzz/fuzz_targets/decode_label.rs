@@ -4,7 +4,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use tasdiq::domain::code::Label;
-use tasdiq::domain::humancode::HumanCode;
+use tasdiq::domain::humancode::{HumanCode, ShortCodeKey};
 use tasdiq::verify::code_from_input;
 
 fuzz_target!(|data: &[u8]| {
@@ -16,7 +16,9 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(label.to_code(), code);
         assert_eq!(Label::from_bytes(&label.to_bytes()), Ok(label));
     }
-    if let Ok(h) = HumanCode::parse(text) {
-        assert_eq!(HumanCode::parse(&h.to_string()), Ok(h));
+    let key = ShortCodeKey::from_bytes([7; 32]);
+    if let Ok(h) = HumanCode::parse(text, &key) {
+        assert_eq!(HumanCode::parse(&h.encode(&key), &key), Ok(h));
     }
+    let _ = HumanCode::normalise(text);
 });

@@ -1,0 +1,126 @@
+//! The dashboard (counts, scans per day, inclusion by region, suspected copies, recent scans
+//! and reports) and the audit log.
+
+use super::*;
+
+// ----- dashboard -----------------------------------------------------------------------------
+
+#[derive(Serialize)]
+struct Bar {
+    x: f64,
+    y: f64,
+    h: f64,
+    label: String,
+    value: i64,
+}
+
+#[derive(Serialize)]
+struct RegionShare {
+    name: String,
+    producers: i64,
+    women_pct: i64,
+    youth_pct: i64,
+}
+
+pub(super) async fn dashboard(State(state): State<AppState>, ui: Ui) -> Response {
+    let result = async {
+        let today = Utc::now().date_naive();
+        let from = today - Days::new(29);
+        let counts = st::dashboard::counts(&state.db).await?;
+        let inclusion = st::dashboard::inclusion(&state.db).await?;
+        let per_day = st::scans::per_day(&state.db, from).await?;
+        let t = state.scans.thresholds;
+        let suspected = st::dashboard::suspected_copies(
+            &state.db,
+            t.distinct_clients,
+            t.scans_per_day,
+            today,
+            10,
+        )
+        .await?;
+        let recent = st::dashboard::recent_scans(&state.db, 10).await?;
+        let reports = st::reports::list(&state.db, 5, 0).await?.items;
+        Ok::<_, StoreError>((counts, inclusion, per_day, suspected, recent, reports, from))
+    }
+    .await;
+    let (counts, inclusion, per_day, suspected, recent, reports, from) = match result {
+        Ok(r) => r,
+        Err(e) => return ui.failed(e),
+    };
+    // Scans per day: 30 bars, every day shown even without scans.
+    let (width, height, bar) = (600.0, 160.0, 16.0);
+    let by_day: HashMap<_, _> = per_day.iter().map(|(d, s, _)| (*d, *s)).collect();
+    let max = by_day.values().copied().max().unwrap_or(0).max(1);
+    let bars: Vec<Bar> = (0..30u64)
+        .map(|i| {
+            let day = from + Days::new(i);
+            let value = by_day.get(&day).copied().unwrap_or(0);
+            let h = (value as f64 / max as f64) * (height - 20.0);
+            Bar {
+                x: 2.0 + i as f64 * 19.9,
+                y: height - h,
+                h,
+                label: crate::i18n::date(day),
+                value,
+            }
+        })
+        .collect();
+    let i18n = I18n::global();
+    let shares: Vec<RegionShare> = inclusion
+        .iter()
+        .map(|r| RegionShare {
+            name: i18n.t(ui.lang, &format!("region-{}", r.region)),
+            producers: r.producers,
+            women_pct: (r.women_led * 100).checked_div(r.producers).unwrap_or(0),
+            youth_pct: (r.youth_led * 100).checked_div(r.producers).unwrap_or(0),
+        })
+        .collect();
+    ui.page(StatusCode::OK, "officer/dashboard.html", context! {
+        counts => counts,
+        inclusion => shares,
+        chart => context! { width => width, height => height, bar => bar, bars => bars, max => max,
+            first => crate::i18n::date(from), last => crate::i18n::date(Utc::now().date_naive()) },
+        suspected => suspected,
+        recent => recent,
+        reports => reports,
+    })
+}
+
+// ----- audit ---------------------------------------------------------------------------------
+
+pub(super) async fn audit(
+    State(state): State<AppState>,
+    ui: Ui,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let q = query(raw.as_deref());
+    let total = match st::audit::list(&state.db, 1, 0).await {
+        Ok(p) => p.total,
+        Err(e) => return ui.failed(e),
+    };
+    let (offset, prev, next) = paging(&q, "/officer/audit", total);
+    match st::audit::list(&state.db, PAGE, offset).await {
+        Ok(page) => {
+            let short = |v: &Option<serde_json::Value>| {
+                v.as_ref()
+                    .map(|v| values::clip(&v.to_string()))
+                    .unwrap_or_default()
+            };
+            let rows: Vec<Value> = page
+                .items
+                .iter()
+                .map(|e| context! {
+                    at => e.at.format("%d/%m/%Y %H:%M:%S").to_string(), actor => e.actor.clone(),
+                    action => e.action.clone(), target => e.target.clone(),
+                    before => short(&e.before), after => short(&e.after),
+                })
+                .collect();
+            ui.page(
+                StatusCode::OK,
+                "officer/audit.html",
+                context! { entries => rows, total => page.total, prev => prev, next => next },
+            )
+        }
+        Err(e) => ui.failed(e),
+    }
+}

@@ -1,0 +1,314 @@
+//! The officer web interface under `/officer`: sign-in, dashboard, brands, producers, rights of
+//! use, certificates with label downloads, the audit log, and (for admins) officers, API keys
+//! and signing keys. Server-rendered, no script needed; every form carries a CSRF token, and
+//! the server enforces each role whatever the pages offer. This module holds the router and what
+//! every page shares (the signed-in request `Ui`, posted forms `Posted`, paging); each area has
+//! its own file: `sign_in` (sign-in and the officer's own account), `dashboard` (and the audit
+//! log), `brands`, `producers`, `certificates`, `admin`.
+
+use std::collections::HashMap;
+
+use axum::Router;
+use axum::extract::{FromRequestParts, RawForm, RawQuery, State};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use chrono::{Days, Utc};
+use minijinja::{Value, context};
+use serde::Serialize;
+use subtle::ConstantTimeEq;
+
+use super::{CSS, html, lang_links};
+
+mod admin;
+mod brands;
+mod certificates;
+mod dashboard;
+mod producers;
+mod sign_in;
+
+use brands::{brand, brand_status, brands, change_member, grant};
+use certificates::{certificate, certificates, issue, new_certificate, revoke};
+use dashboard::{audit, dashboard};
+use producers::{create_producer, new_producer, producer, producers, update_producer};
+
+use crate::domain::lifecycle::{CertificateRequest, RawCertificateRequest};
+use crate::domain::values::{
+    self, BrandNumber, CertificateNumber, ProducerKind, Region, Role, Standing,
+};
+use crate::http::officer_api::producers::ProducerBody;
+use crate::http::session::{self, add_cookie, cookie};
+use crate::i18n::{I18n, Lang};
+use crate::state::AppState;
+use crate::store::brands::BrandPatch;
+use crate::store::producers::ProducerFields;
+use crate::store::registry::{self, BrandFilter};
+use crate::store::sessions::Session;
+use crate::store::{self as st, StoreError};
+use crate::verify;
+pub use sign_in::{account_delay, safe_next};
+
+const LANG_COOKIE: &str = "tasdiq_lang";
+const LOGIN_CSRF_COOKIE: &str = "tasdiq_login";
+const PAGE: u64 = 50;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/officer", get(dashboard))
+        .route("/officer/", get(dashboard))
+        .route(
+            "/officer/login",
+            get(sign_in::login_page).post(sign_in::login),
+        )
+        .route("/officer/logout", post(sign_in::logout))
+        .route("/officer/account", get(sign_in::account))
+        .route("/officer/account/password", post(sign_in::change_password))
+        .route("/officer/brands", get(brands))
+        .route("/officer/brands/{number}", get(brand))
+        .route("/officer/brands/{number}/status", post(brand_status))
+        .route("/officer/brands/{number}/members", post(grant))
+        .route(
+            "/officer/brands/{number}/members/{producer}",
+            post(change_member),
+        )
+        .route("/officer/producers", get(producers).post(create_producer))
+        .route("/officer/producers/new", get(new_producer))
+        .route(
+            "/officer/producers/{id}",
+            get(producer).post(update_producer),
+        )
+        .route("/officer/certificates", get(certificates).post(issue))
+        .route("/officer/certificates/new", get(new_certificate))
+        .route("/officer/certificates/{number}", get(certificate))
+        .route("/officer/certificates/{number}/revoke", post(revoke))
+        .route("/officer/audit", get(audit))
+        .route(
+            "/officer/admin/officers",
+            get(admin::officers).post(admin::create_officer),
+        )
+        .route(
+            "/officer/admin/officers/{id}/disable",
+            post(admin::disable_officer),
+        )
+        .route(
+            "/officer/admin/officers/{id}/enable",
+            post(admin::enable_officer),
+        )
+        .route(
+            "/officer/admin/apikeys",
+            get(admin::apikeys).post(admin::create_apikey),
+        )
+        .route(
+            "/officer/admin/apikeys/{id}/revoke",
+            post(admin::revoke_apikey),
+        )
+        .route("/officer/admin/keys", get(admin::keys))
+        .route("/officer/admin/keys/rotate", post(admin::rotate_key))
+        .layer(axum::middleware::from_fn(remember_lang))
+}
+
+/// `?lang=` on any officer page is remembered in a cookie for the next pages.
+async fn remember_lang(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let chosen = req.uri().query().and_then(query_lang);
+    let secure = req.uri().scheme_str() == Some("https");
+    let mut res = next.run(req).await;
+    if let Some(l) = chosen {
+        let mut c = format!(
+            "{LANG_COOKIE}={}; Path=/officer; SameSite=Strict; Max-Age=31536000",
+            l.code()
+        );
+        if secure {
+            c.push_str("; Secure");
+        }
+        if let Ok(v) = c.parse() {
+            add_cookie(res.headers_mut(), v);
+        }
+    }
+    res
+}
+
+fn query_lang(q: &str) -> Option<Lang> {
+    serde_urlencoded::from_str::<Vec<(String, String)>>(q)
+        .ok()?
+        .into_iter()
+        .find(|(k, _)| k == "lang")
+        .and_then(|(_, v)| Lang::from_code(&v))
+}
+
+fn officer_lang(parts: &Parts) -> Lang {
+    if let Some(l) = parts.uri.query().and_then(query_lang) {
+        return l;
+    }
+    if let Some(l) = cookie(&parts.headers, LANG_COOKIE).and_then(Lang::from_code) {
+        return l;
+    }
+    super::page_lang(None, &parts.headers)
+}
+
+/// A signed-in officer's request. Anonymous visitors are sent to the sign-in page.
+pub struct Ui {
+    pub session: Session,
+    pub lang: Lang,
+    pub path: String,
+}
+
+impl FromRequestParts<AppState> for Ui {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let lang = officer_lang(parts);
+        let path = parts.uri.path().to_owned();
+        match session::current(parts, state).await {
+            Ok(Some(session)) => Ok(Ui {
+                session,
+                lang,
+                path,
+            }),
+            Ok(None) => {
+                let next = percent_encoding::utf8_percent_encode(
+                    parts
+                        .uri
+                        .path_and_query()
+                        .map_or("/officer", |p| p.as_str()),
+                    percent_encoding::NON_ALPHANUMERIC,
+                );
+                Err(Redirect::to(&format!("/officer/login?next={next}")).into_response())
+            }
+            Err(e) => Err(e.into_response()),
+        }
+    }
+}
+
+impl Ui {
+    fn t(&self, key: &str) -> String {
+        I18n::global().t(self.lang, key)
+    }
+
+    fn admin(&self) -> bool {
+        self.session.officer.role == Role::Admin
+    }
+
+    fn actor(&self) -> String {
+        format!("officer:{}", self.session.officer.email)
+    }
+
+    /// The context every officer page gets, plus `extra`.
+    fn ctx(&self, extra: Value) -> Value {
+        context! {
+            lang => self.lang.code(),
+            dir => self.lang.dir(),
+            langs => lang_links(self.lang, &self.path),
+            css => CSS,
+            me => context! {
+                email => self.session.officer.email.clone(),
+                role => self.session.officer.role.as_str(),
+                admin => self.admin(),
+            },
+            csrf => self.session.csrf.clone(),
+            ..extra
+        }
+    }
+
+    fn page(&self, status: StatusCode, template: &str, extra: Value) -> Response {
+        html(status, template, self.ctx(extra))
+    }
+
+    fn message(&self, status: StatusCode, heading_key: &str, text: String) -> Response {
+        self.page(
+            status,
+            "officer/message.html",
+            context! { heading => self.t(heading_key), text => text },
+        )
+    }
+
+    fn not_found(&self) -> Response {
+        self.message(
+            StatusCode::NOT_FOUND,
+            "error-not-found-title",
+            String::new(),
+        )
+    }
+
+    fn forbidden(&self) -> Response {
+        self.message(StatusCode::FORBIDDEN, "o-forbidden", String::new())
+    }
+
+    fn csrf_ok(&self, form: &Form) -> bool {
+        form.get("csrf")
+            .is_some_and(|t| bool::from(t.as_bytes().ct_eq(self.session.csrf.as_bytes())))
+    }
+
+    fn csrf_failed(&self) -> Response {
+        self.message(StatusCode::FORBIDDEN, "o-csrf-failed", String::new())
+    }
+
+    /// A store failure as a page: the problem's detail, in a sentence.
+    fn failed(&self, e: StoreError) -> Response {
+        let api = crate::http::error::ApiError::from(e);
+        self.page(
+            api.status,
+            "officer/message.html",
+            context! { heading => self.t("error-bad-request-title"), text => api.detail },
+        )
+    }
+}
+
+type Form = HashMap<String, String>;
+
+/// A form posted by a signed-in officer, its CSRF token checked: a form without the session's
+/// token is refused before any handler sees it.
+pub struct Posted {
+    pub ui: Ui,
+    pub form: Form,
+}
+
+impl axum::extract::FromRequest<AppState> for Posted {
+    type Rejection = Response;
+
+    async fn from_request(req: axum::extract::Request, state: &AppState) -> Result<Self, Response> {
+        let (mut parts, body) = req.into_parts();
+        let ui = Ui::from_request_parts(&mut parts, state).await?;
+        let req = axum::extract::Request::from_parts(parts, body);
+        let RawForm(bytes) = RawForm::from_request(req, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let form = parse_form(&bytes);
+        if !ui.csrf_ok(&form) {
+            return Err(ui.csrf_failed());
+        }
+        Ok(Posted { ui, form })
+    }
+}
+
+fn parse_form(bytes: &[u8]) -> Form {
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(bytes)
+        .unwrap_or_default()
+        .into_iter()
+        .collect()
+}
+
+fn field<'a>(form: &'a Form, name: &str) -> &'a str {
+    form.get(name).map_or("", |s| s.trim())
+}
+
+fn query(raw: Option<&str>) -> Form {
+    parse_form(raw.unwrap_or("").as_bytes())
+}
+
+fn flash(q: &Form, ui: &Ui) -> Option<String> {
+    q.contains_key("saved").then(|| ui.t("o-saved"))
+}
+
+fn paging(q: &Form, base: &str, total: u64) -> (u64, Option<String>, Option<String>) {
+    let page: u64 = q
+        .get("page")
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(0)
+        .min(100_000);
+    let offset = page * PAGE;
+    let sep = if base.contains('?') { '&' } else { '?' };
+    let prev = (page > 0).then(|| format!("{base}{sep}page={}", page - 1));
+    let next = (offset + PAGE < total).then(|| format!("{base}{sep}page={}", page + 1));
+    (offset, prev, next)
+}
