@@ -17,10 +17,10 @@ export const CSP = [
   "default-src 'none'",
   "script-src 'self'",
   "style-src 'self'",
-  "img-src 'self' data:",
+  "img-src 'self'",
   "font-src 'self'",
   "connect-src 'self'",
-  "media-src 'self' blob:",
+  "media-src 'none'",
   "worker-src 'self'",
   "manifest-src 'self'",
   "base-uri 'none'",
@@ -87,10 +87,10 @@ export function startServer({ fixturesDir, port = 0 }) {
         'X-Content-Type-Options': 'nosniff',
         'Referrer-Policy': 'no-referrer',
       };
-      if (file.endsWith('index.html')) {
-        headers['Content-Security-Policy'] = CSP;
-        headers['Permissions-Policy'] = 'camera=(self), microphone=(), geolocation=()';
-      }
+      // On every app file, the worker script included: a worker's CSP is the one its own script
+      // came with, and the site's `default-src 'none'` would stop it filling its cache.
+      headers['Content-Security-Policy'] = CSP;
+      if (file.endsWith('index.html')) headers['Permissions-Policy'] = 'camera=(self), microphone=(), geolocation=()';
       if (url.pathname === '/scan/sw.js') headers['Service-Worker-Allowed'] = '/scan';
       res.writeHead(200, headers);
       res.end(readFileSync(file));

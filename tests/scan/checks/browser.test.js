@@ -14,6 +14,8 @@ import { startServer } from '../server.js';
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const WAIT = { timeout: 30000 };
 const DAY = 86400000;
+/** No check may hang the suite: each gets two minutes at most. */
+const LIMIT = { timeout: 120000 };
 
 let tmp;
 let server = null;
@@ -89,17 +91,17 @@ before(async () => {
   profile = join(tmp, 'profile');
   ctx = await launch(profile, m.video);
   page = watch(ctx.pages()[0] ?? (await ctx.newPage()));
-});
+}, LIMIT);
 
 after(async () => {
   await ctx?.close();
   await server?.close();
   if (tmp) rmSync(tmp, { recursive: true, force: true });
-});
+}, LIMIT);
 
 let firstVersion;
 
-test('first visit: installable, list synced, camera shows authentic and counterfeit labels', async () => {
+test('first visit: installable, list synced, camera shows authentic and counterfeit labels', LIMIT, async () => {
   await open(page);
   firstVersion = Number(await page.getAttribute('#list-status', 'data-version'));
   assert.ok(firstVersion >= 1, 'a status list was synced');
@@ -107,7 +109,7 @@ test('first visit: installable, list synced, camera shows authentic and counterf
   const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
   await cdp.detach();
   assert.deepEqual(installabilityErrors, [], 'Chromium finds the app installable');
-  assert.equal(await page.evaluate(() => navigator.serviceWorker.ready.then((r) => Boolean(r.active))), true);
+  await page.waitForFunction(async () => (await navigator.serviceWorker.getRegistration('/scan'))?.active?.state === 'activated', null, WAIT);
 
   const { authentic, counterfeit, to_revoke: toRevoke } = m.labels;
   await page.click('#scan');
@@ -121,7 +123,7 @@ test('first visit: installable, list synced, camera shows authentic and counterf
   if (log) assert.ok(log.some((r) => r.method === 'GET' && r.path === `/api/v1/verify/${authentic.code}`), 'the scan was reported');
 });
 
-test('a revocation reaches the device through a delta', async () => {
+test('a revocation reaches the device through a delta', LIMIT, async () => {
   const { method, path, headers, body } = m.revoke;
   const res = await fetch(`${base}${path}`, { method, headers, body: JSON.stringify(body) });
   assert.ok(res.ok, `revoke: HTTP ${res.status}`);
@@ -143,7 +145,7 @@ async function goOffline(off) {
   if (m.fixture_server) await fetch(`${base}/__fixture/dark`, { method: 'POST', body: JSON.stringify({ dark: off }) });
 }
 
-test('network off: /scan reloads from the cache and the revoked label shows revoked', async () => {
+test('network off: /scan reloads from the cache and the revoked label shows revoked', LIMIT, async () => {
   await goOffline(true);
   const mark = (await serverLog())?.length ?? 0;
   await open(page);
@@ -169,7 +171,7 @@ test('network off: /scan reloads from the cache and the revoked label shows revo
   if (log) assert.deepEqual(log.slice(mark).filter((r) => r.path !== '/scan/sw.js'), [], 'the page sent nothing while offline');
 });
 
-test('retailer mode: a carton with a duplicate and a counterfeit, queued offline, sent once back online', async () => {
+test('retailer mode: a carton with a duplicate and a counterfeit, queued offline, sent once back online', LIMIT, async () => {
   await goOffline(false);
   await open(page);
   await page.click('#mode-retailer');
@@ -209,7 +211,7 @@ test('retailer mode: a carton with a duplicate and a counterfeit, queued offline
   }
 });
 
-test('a list older than the maximum age is shown as stale, and decides nothing but what it lists', async () => {
+test('a list older than the maximum age is shown as stale, and decides nothing but what it lists', LIMIT, async () => {
   await ctx.close();
   // A new launch on the same profile: the cached app and data stay, the clock moves 8 days on.
   ctx = await launch(profile, m.video);
@@ -224,7 +226,7 @@ test('a list older than the maximum age is shown as stale, and decides nothing b
   assert.equal(r.status, 'revoked', 'a revocation in the list still holds');
 });
 
-test('without WebCrypto Ed25519, the vendored noble-ed25519 checks signatures; languages and bad input', async () => {
+test('without WebCrypto Ed25519, the vendored noble-ed25519 checks signatures; languages and bad input', LIMIT, async () => {
   await ctx.close();
   ctx = await launch(join(tmp, 'profile-noble'), m.video);
   await ctx.addInitScript(() => {
@@ -250,6 +252,6 @@ test('without WebCrypto Ed25519, the vendored noble-ed25519 checks signatures; l
   await page.waitForSelector('#input-error:not([hidden])', WAIT);
 });
 
-test('no script error and no CSP violation on any page', () => {
+test('no script error and no CSP violation on any page', LIMIT, () => {
   assert.deepEqual(problems, []);
 });
