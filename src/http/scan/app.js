@@ -23,6 +23,8 @@ const app = {
   statusError: null,
   scanner: null,
   result: null,
+  /** How many labels were checked: the verdict panel shows which check it is. */
+  checks: 0,
   recent: [],
   carton: new Carton(),
   lots: [],
@@ -200,7 +202,7 @@ async function check(text) {
     showInputError(text);
     return null;
   }
-  const r = { code, ...(await decideHere(code)), online: null, onlineState: 'none', listVersion: app.list?.version ?? null };
+  const r = { code, ...(await decideHere(code)), online: null, onlineState: 'none', seq: ++app.checks };
   app.result = r;
   app.recent.unshift(r);
   app.recent.length = Math.min(app.recent.length, RECENT_MAX);
@@ -268,6 +270,7 @@ function renderResult() {
   node.dataset.reason = main.reason;
   node.dataset.localStatus = r.local.status;
   node.dataset.source = main === r.online ? 'online' : 'device';
+  node.dataset.seq = String(r.seq);
   node.dataset.certificate = r.label?.certificate ?? '';
   node.dataset.item = r.label ? String(r.label.item) : '';
   const reasonText = MESSAGES[app.lang][`reason-${main.reason}`];

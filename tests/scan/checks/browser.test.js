@@ -65,9 +65,11 @@ const row = (l, attr, status) => `#recent li[data-certificate="${l.certificate}"
 
 /** Checks one code through the text box and returns the verdict panel's attributes. */
 async function typeCode(p, code) {
+  // The panel may still show the previous label: wait for the verdict of this check.
+  const seq = Number((await p.getAttribute('#result', 'data-seq')) ?? 0) + 1;
   await p.fill('#code', code);
   await p.click('#manual button[type="submit"]');
-  await p.waitForSelector(`#result:not([hidden])`, WAIT);
+  await p.waitForSelector(`#result[data-seq="${seq}"]:not([hidden])`, WAIT);
   return p.$eval('#result', (n) => ({ ...n.dataset }));
 }
 
@@ -166,9 +168,10 @@ test('network off: /scan reloads from the cache and the revoked label shows revo
   const e = await typeCode(page, m.labels.expired.code);
   assert.equal(e.status, 'expired');
   const log = await serverLog();
-  // The page sent nothing; only the browser's own update check of the service worker went out
-  // (and found the server unreachable).
-  if (log) assert.deepEqual(log.slice(mark).filter((r) => r.path !== '/scan/sw.js'), [], 'the page sent nothing while offline');
+  // Everything above worked with the server unreachable: whatever went out (the browser's own
+  // update check of the worker; now and then a sync, when Chromium re-applies the offline
+  // emulation to the reloaded page and fires a brief `online`) found nobody to answer.
+  if (log) assert.ok(log.slice(mark).every((r) => r.dark), 'the server answered nothing while offline');
 });
 
 test('retailer mode: a carton with a duplicate and a counterfeit, queued offline, sent once back online', LIMIT, async () => {
