@@ -21,7 +21,7 @@
 
 use std::sync::OnceLock;
 
-use crate::field::Fe;
+use crate::field::{Fe, legendre_lanes, sqrt_ratio_i_lanes};
 
 struct Consts {
     d: Fe,
@@ -61,51 +61,95 @@ fn consts() -> Option<&'static Consts> {
     .as_ref()
 }
 
-/// `Some(true)` if the point whose canonical encoding is `compressed` lies in the prime-order
+/// For each point (by canonical encoding): `Some(true)` if it lies in the prime-order
 /// subgroup, `Some(false)` if it has a torsion component, `None` if this method cannot decide
-/// (then use `EdwardsPoint::is_torsion_free`). The point must be on the curve and not of small
-/// order; the caller has decompressed it and checked both.
-pub(crate) fn is_torsion_free(compressed: &[u8; 32]) -> Option<bool> {
-    let c = consts()?;
-    let y = Fe::from_bytes(compressed);
+/// (then use `EdwardsPoint::is_torsion_free`). Each point must be on the curve and not of small
+/// order; the caller has decompressed it and checked both. The points are processed in lockstep
+/// (`N` of them; the field module says why).
+pub(crate) fn is_torsion_free_lanes<const N: usize>(points: &[[u8; 32]; N]) -> [Option<bool>; N] {
+    let Some(c) = consts() else {
+        return [None; N];
+    };
+    // `done[i]` is the answer once lane i is decided; later steps still run on every lane
+    // (with a harmless 1 in decided lanes), which is what keeps them in lockstep.
+    let mut done: [Option<Option<bool>>; N] = [None; N];
+    let pick = |done: &[Option<Option<bool>>; N], v: Fe, i: usize| {
+        if done[i].is_some() { Fe::ONE } else { v }
+    };
+    let y: [Fe; N] = std::array::from_fn(|i| Fe::from_bytes(&points[i]));
 
     // 1. P ∈ 2E?
-    let delta0 = c.one_plus_d.mul(Fe::ONE.add(c.d.mul(y.square())));
-    let (square, s0) = Fe::sqrt_ratio_i(delta0, Fe::ONE, c.sqrt_m1);
-    if !square {
-        return Some(false);
+    let delta0: [Fe; N] =
+        std::array::from_fn(|i| c.one_plus_d.mul(Fe::ONE.add(c.d.mul(y[i].square()))));
+    let s0 = sqrt_ratio_i_lanes(&delta0, &[Fe::ONE; N], c.sqrt_m1);
+    for (d, (square, _)) in done.iter_mut().zip(&s0) {
+        if !square {
+            *d = Some(Some(false));
+        }
     }
 
     // 2. y of a half Q, as Y1/Z1.
-    let num = s0.sub(Fe::ONE).add(c.d.mul(y));
-    let den = c.d.mul(Fe::ONE.add(y));
-    if num.is_zero() || den.is_zero() {
-        return None;
+    let mut num = [Fe::ONE; N];
+    let mut den = [Fe::ONE; N];
+    for i in 0..N {
+        let n = s0[i].1.sub(Fe::ONE).add(c.d.mul(y[i]));
+        let m = c.d.mul(Fe::ONE.add(y[i]));
+        if done[i].is_none() && (n.is_zero() || m.is_zero()) {
+            done[i] = Some(None);
+        }
+        num[i] = pick(&done, n, i);
+        den[i] = pick(&done, m, i);
     }
-    let (square, r) = Fe::sqrt_ratio_i(num, den, c.sqrt_m1);
-    let (y1, z1) = if square {
-        (r, Fe::ONE)
-    } else {
-        (c.sqrt_m_i_over_d, r)
-    };
-    if z1.is_zero() {
-        return None;
+    let roots = sqrt_ratio_i_lanes(&num, &den, c.sqrt_m1);
+    let mut y1 = [Fe::ONE; N];
+    let mut z1 = [Fe::ONE; N];
+    for i in 0..N {
+        let (square, r) = roots[i];
+        let (a, b) = if square {
+            (r, Fe::ONE)
+        } else {
+            (c.sqrt_m_i_over_d, r)
+        };
+        if done[i].is_none() && b.is_zero() {
+            done[i] = Some(None);
+        }
+        y1[i] = pick(&done, a, i);
+        z1[i] = pick(&done, b, i);
     }
 
     // 3. Q ∈ 2E?
-    let delta1 = c.one_plus_d.mul(z1.square().add(c.d.mul(y1.square())));
-    let (square, s1) = Fe::sqrt_ratio_i(delta1, Fe::ONE, c.sqrt_m1);
-    if !square {
-        return Some(false);
+    let delta1: [Fe; N] = std::array::from_fn(|i| {
+        let v = c
+            .one_plus_d
+            .mul(z1[i].square().add(c.d.mul(y1[i].square())));
+        pick(&done, v, i)
+    });
+    let s1 = sqrt_ratio_i_lanes(&delta1, &[Fe::ONE; N], c.sqrt_m1);
+    for (d, (square, _)) in done.iter_mut().zip(&s1) {
+        if d.is_none() && !square {
+            *d = Some(Some(false));
+        }
     }
 
     // 4. A half of Q in 2E?
-    let w = c.one_plus_d.mul(y1).add(s1).mul(z1.add(y1));
-    match w.legendre() {
-        1 => Some(true),
-        -1 => Some(false),
-        _ => None,
-    }
+    let w: [Fe; N] = std::array::from_fn(|i| {
+        let v = c.one_plus_d.mul(y1[i]).add(s1[i].1).mul(z1[i].add(y1[i]));
+        pick(&done, v, i)
+    });
+    let symbols = legendre_lanes(&w);
+    std::array::from_fn(|i| {
+        done[i].unwrap_or(match symbols[i] {
+            1 => Some(true),
+            -1 => Some(false),
+            _ => None,
+        })
+    })
+}
+
+/// One point.
+#[cfg(test)]
+pub(crate) fn is_torsion_free(compressed: &[u8; 32]) -> Option<bool> {
+    is_torsion_free_lanes(&[*compressed])[0]
 }
 
 #[cfg(test)]
@@ -157,5 +201,23 @@ mod tests {
         }
         // Degenerate cases are rare; nearly every point must be decided by the fast test.
         assert!(decided >= 64 * 8 - 4, "only {decided} decided");
+    }
+
+    #[test]
+    fn lanes_are_independent() {
+        // Eight different points, each with a different torsion component, in one call.
+        let t8 = order_eight();
+        let points: Vec<EdwardsPoint> = (0..8u64)
+            .map(|j| {
+                ED25519_BASEPOINT_POINT * Scalar::from(j * 1_000_003 + 11) + t8 * Scalar::from(j)
+            })
+            .collect();
+        let encoded: [[u8; 32]; 8] = std::array::from_fn(|i| points[i].compress().to_bytes());
+        let got = super::is_torsion_free_lanes(&encoded);
+        for (i, p) in points.iter().enumerate() {
+            if !p.is_small_order() {
+                assert_eq!(got[i], Some(p.is_torsion_free()), "lane {i}");
+            }
+        }
     }
 }
