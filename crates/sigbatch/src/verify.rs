@@ -265,28 +265,60 @@ fn is_canonical_y(bytes: &[u8; 32]) -> bool {
 }
 
 fn check(group: &[Prepared], keys: &[EdwardsPoint], out: &mut [bool]) {
-    if group.is_empty() {
-        return;
-    }
     if group.len() < LEAF {
-        for p in group {
-            if let (Some(o), Some(a)) = (out.get_mut(p.index), keys.get(p.key)) {
-                // R = [s]B − [k]A, the cofactorless equation of verify_strict.
-                *o = EdwardsPoint::vartime_double_scalar_mul_basepoint(&p.k, &-a, &p.s) == p.r;
-            }
-        }
+        singles(group, keys, out);
+    } else if combined_equation_holds(group, keys) {
+        accept(group, out);
+    } else {
+        bisect(group, keys, out);
+    }
+}
+
+/// `group`'s combined equation failed: find the bad items. When both halves fail too, bad items
+/// are dense and halving further would cost more than single checks (an all-bad batch would
+/// cost ~2.5× `verify_strict` a signature, measured; with this rule ~1.6×), so both halves are
+/// checked item by item.
+fn bisect(group: &[Prepared], keys: &[EdwardsPoint], out: &mut [bool]) {
+    let (a, b) = group.split_at(group.len() / 2);
+    if a.len() < LEAF || b.len() < LEAF {
+        singles(group, keys, out);
         return;
     }
-    if combined_equation_holds(group, keys) {
-        for p in group {
-            if let Some(o) = out.get_mut(p.index) {
-                *o = true;
-            }
+    let (a_ok, b_ok) = (
+        combined_equation_holds(a, keys),
+        combined_equation_holds(b, keys),
+    );
+    match (a_ok, b_ok) {
+        (true, true) => {
+            // Only a torsion component can do this (TrustKeyHolders): settle it item by item.
+            singles(group, keys, out);
         }
-    } else {
-        let (a, b) = group.split_at(group.len() / 2);
-        check(a, keys, out);
-        check(b, keys, out);
+        (true, false) => {
+            accept(a, out);
+            bisect(b, keys, out);
+        }
+        (false, true) => {
+            bisect(a, keys, out);
+            accept(b, out);
+        }
+        (false, false) => singles(group, keys, out),
+    }
+}
+
+fn accept(group: &[Prepared], out: &mut [bool]) {
+    for p in group {
+        if let Some(o) = out.get_mut(p.index) {
+            *o = true;
+        }
+    }
+}
+
+fn singles(group: &[Prepared], keys: &[EdwardsPoint], out: &mut [bool]) {
+    for p in group {
+        if let (Some(o), Some(a)) = (out.get_mut(p.index), keys.get(p.key)) {
+            // R = [s]B − [k]A, the cofactorless equation of verify_strict.
+            *o = EdwardsPoint::vartime_double_scalar_mul_basepoint(&p.k, &-a, &p.s) == p.r;
+        }
     }
 }
 
