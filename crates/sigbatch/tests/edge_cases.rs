@@ -295,3 +295,19 @@ proptest! {
         prop_assert_eq!(got, expected);
     }
 }
+
+#[test]
+fn batches_of_mostly_or_only_bad_signatures() {
+    // Dense failures take the item-by-item path once both halves fail.
+    let f = fixture(70);
+    let shifted: Vec<Signature> = (0..70).map(|i| f.signatures[(i + 1) % 70]).collect();
+    let all_bad = items(&f, &shifted);
+    assert_eq!(verify_many(&all_bad), vec![false; 70]);
+    let mut mostly: Vec<Signature> = shifted.clone();
+    for i in [0, 33, 34, 69] {
+        mostly[i] = f.signatures[i];
+    }
+    let got = verify_many(&items(&f, &mostly));
+    let want: Vec<bool> = (0..70).map(|i| [0, 33, 34, 69].contains(&i)).collect();
+    assert_eq!(got, want);
+}
