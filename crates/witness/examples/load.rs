@@ -1,7 +1,8 @@
 //! Load figures for `docs/performance.md` (never run by the suite):
 //!
 //! - `load serve DIR LOGS`: a witness for LOGS logs (`load.test/log<i>`) on a single-threaded
-//!   runtime, state in a fresh folder under DIR; prints its URL. Pin it with `taskset -c 0`.
+//!   runtime, state in a fresh folder under DIR; prints its URL. Pin it with `taskset -c 0`;
+//!   stop it with Ctrl-C, or SIGTERM.
 //! - `load drive URL LOGS N`: one client thread per log, each sending N add-checkpoint requests
 //!   that grow its log by one entry (bodies signed before the clock starts); prints the
 //!   cosignatures per second and the round-trip latency percentiles. Pin it with `taskset -c 1`.
@@ -127,8 +128,14 @@ fn main() {
                 .unwrap();
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             println!("http://{}", listener.local_addr().unwrap());
-            w.serve(listener, async {
-                let _ = tokio::signal::ctrl_c().await;
+            // SIGTERM too: a shell's background job ignores SIGINT.
+            let mut term =
+                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).unwrap();
+            w.serve(listener, async move {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {},
+                    _ = term.recv() => {},
+                }
             })
             .await
             .unwrap();
