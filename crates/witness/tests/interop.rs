@@ -1,7 +1,6 @@
 //! Cross-check with an implementation that is not ours: `tests/interop/spec_check.py`, a log
 //! and witness client written from the C2SP texts with pyca/cryptography (pinned in
-//! `tests/interop/requirements.txt`, installed into a venv under the target folder on first
-//! run), plays its own log against our witness and verifies every cosignature it gets back.
+//! the repository's `tests/interop/requirements.txt`, which `scripts/test` installs), plays its own log against our witness and verifies every cosignature it gets back.
 //! Its log key is configured here only as a seed, so its key IDs, tree hashes and proofs are
 //! its own: a disagreement with ours is a 403 or 422 and fails the test.
 
@@ -19,32 +18,14 @@ fn interop_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/interop")
 }
 
-/// The venv's Python, made (or remade when the requirements changed) on demand.
+/// The Python of the repository's `tests/interop/.venv`, where `scripts/test` installs the
+/// pinned packages (pyca/cryptography among them).
 fn python() -> PathBuf {
-    let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join("witness-interop-venv");
-    let py = venv.join("bin/python");
-    let reqs = std::fs::read_to_string(interop_dir().join("requirements.txt")).unwrap();
-    let marker = venv.join("requirements.txt");
-    if std::fs::read_to_string(&marker).ok().as_deref() == Some(reqs.as_str()) && py.exists() {
-        return py;
-    }
-    let _ = std::fs::remove_dir_all(&venv);
-    let made = Command::new("python3")
-        .args(["-m", "venv"])
-        .arg(&venv)
-        .status()
-        .expect("python3 (CPython 3.11 is on every machine of this project)");
-    assert!(made.success(), "python3 -m venv failed");
-    let installed = Command::new(&py)
-        .args(["-m", "pip", "install", "-q", "-r"])
-        .arg(interop_dir().join("requirements.txt"))
-        .status()
-        .unwrap();
+    let py = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/interop/.venv/bin/python");
     assert!(
-        installed.success(),
-        "pip could not install requirements.txt"
+        py.exists(),
+        "tests/interop/.venv is missing: run scripts/test (it installs tests/interop/requirements.txt there)"
     );
-    std::fs::write(&marker, reqs).unwrap();
     py
 }
 
