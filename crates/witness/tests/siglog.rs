@@ -37,12 +37,10 @@ fn siglog_key() -> Signer {
     )
 }
 
-/// Starts siglog's witness for `log` on a free loopback port; `None` if not installed.
-async fn start(dir: &std::path::Path, log: &Log) -> Option<(Siglog, String)> {
-    let Ok(bin) = std::env::var("TASDIQ_SIGLOG_WITNESS") else {
-        eprintln!("SKIPPED: set TASDIQ_SIGLOG_WITNESS to siglog 0.1.0's witness binary");
-        return None;
-    };
+/// Starts siglog's witness for `log` on a free loopback port.
+async fn start(dir: &std::path::Path, log: &Log) -> (Siglog, String) {
+    let bin = std::env::var("TASDIQ_SIGLOG_WITNESS")
+        .expect("set TASDIQ_SIGLOG_WITNESS to siglog 0.1.0's witness binary");
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -76,20 +74,21 @@ async fn start(dir: &std::path::Path, log: &Log) -> Option<(Siglog, String)> {
         })
         .await;
         if up {
-            return Some((child, url));
+            return (child, url);
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     panic!("siglog's witness did not come up");
 }
 
+// Opt-in: siglog cannot be built into this workspace (sqlx 0.8 vs 0.9), so the suite does not
+// run it; `cargo test -p tasdiq-witness --test siglog -- --ignored` with the variable set does.
+#[ignore = "needs siglog 0.1.0's witness binary in TASDIQ_SIGLOG_WITNESS"]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn our_client_against_siglogs_witness() {
     let dir = tempfile::tempdir().unwrap();
     let mut log = Log::new(ORIGIN, 1);
-    let Some((_siglog, url)) = start(dir.path(), &log).await else {
-        return;
-    };
+    let (_siglog, url) = start(dir.path(), &log).await;
     log.grow(5, "honest");
 
     // Our request body, their witness: a 200 whose one line lacks the final newline.
