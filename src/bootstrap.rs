@@ -6,19 +6,16 @@
 use chrono::{Days, Utc};
 use migration::{Migrator, MigratorTrait};
 use rand::distr::{Alphanumeric, SampleString};
-use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    TransactionTrait,
-};
+use sea_orm::DatabaseConnection;
 
 use crate::config::Config;
 use crate::domain::code::Kid;
 use crate::domain::lifecycle::CertificateRequest;
-use crate::domain::values::{self, CertificateStatus, Role, Standing};
-use crate::entity::{brand, membership};
+use crate::domain::values::{self, CertificateStatus, Role};
 use crate::keystore;
 use crate::seed;
-use crate::state::AppState;
+use crate::service::{self, By, ServiceError, issuance};
+use crate::state::{App, AppState};
 use crate::store::{self, seed::SeedSummary};
 
 /// What the bootstrap did, for `serve` to print.
@@ -52,10 +49,11 @@ pub async fn run(db: &DatabaseConnection, config: &Config) -> anyhow::Result<Boo
     migrate(db).await?;
     report.key_created = keystore::ensure_signer(db, &config.keys_dir).await?;
     report.shortcode_created = keystore::ensure_shortcode_key(db, &config.keys_dir).await?;
-    if brand::Entity::find().count(db).await? == 0 {
+    let app = AppState::offline(db.clone(), config.clone()).await?;
+    if store::brands::count(db).await? == 0 {
         let set = seed::load_dir(&config.seeds_dir).map_err(anyhow::Error::msg)?;
         report.seeded = Some(store::seed::apply(db, &set, "bootstrap").await?);
-        report.demo_certificates = issue_demo_certificates(db, config).await?;
+        report.demo_certificates = issue_demo_certificates(&app).await?;
     }
     if store::officers::count(db).await? == 0 {
         let email = values::email(&config.admin_email)?;
@@ -66,10 +64,9 @@ pub async fn run(db: &DatabaseConnection, config: &Config) -> anyhow::Result<Boo
                 (p.clone(), Some(p))
             }
         };
-        let hashed = store::officers::hash(&password).await?;
-        let tx = db.begin().await?;
-        store::officers::create(&tx, &email, &hashed, Role::Admin, "bootstrap").await?;
-        tx.commit().await?;
+        let by = By::actor("bootstrap");
+        service::accounts::create_officer(&app, &by, &email, Role::Admin.as_str(), &password)
+            .await?;
         report.admin_created = Some(AdminCreated {
             email,
             generated_password: generated,
@@ -125,49 +122,40 @@ const DEMO: &[DemoLot] = &[
 
 /// Issues the demo certificates, each to the first member of its brand whose right of use is
 /// active and valid today. Skipped quietly for a brand without one (edited seeds).
-async fn issue_demo_certificates(
-    db: &DatabaseConnection,
-    config: &Config,
-) -> anyhow::Result<usize> {
-    if store::certificates::any(db).await? {
+async fn issue_demo_certificates(app: &App) -> anyhow::Result<usize> {
+    if store::certificates::any(&app.db).await? {
         return Ok(0);
     }
-    let ring = keystore::load_ring(db, &config.keys_dir).await?;
-    let Some(signer) = ring.signer() else {
+    let Some(signer) = app.key_ring().signer().map(|k| k.kid) else {
         return Ok(0);
     };
     let now = Utc::now();
     let today = now.date_naive();
-    let tx = db.begin().await?;
-    let mut issued = 0;
-    for (brand_number, product, lot, quantity, years, revoked) in DEMO {
-        let member = membership::Entity::find()
-            .filter(membership::Column::Brand.eq(i32::from(*brand_number)))
-            .filter(membership::Column::Status.eq(Standing::Active.as_str()))
-            .filter(membership::Column::ValidFrom.lte(today))
-            .filter(membership::Column::ValidUntil.gte(today))
-            .order_by_asc(membership::Column::Producer)
-            .one(&tx)
-            .await?;
-        let Some(member) = member else { continue };
-        let req = CertificateRequest {
-            brand: *brand_number,
-            producer: member.producer,
-            product: (*product).to_owned(),
-            lot: (*lot).to_owned(),
-            quantity: *quantity,
-            produced_on: today - Days::new(20),
-            expires_on: today + Days::new(365 * years),
-        };
-        let rec =
-            store::certificates::issue_audited(&tx, &req, signer.kid, "bootstrap", now).await?;
-        if let Some(reason) = revoked {
-            let number = values::CertificateNumber(rec.facts.number);
-            store::certificates::revoke_audited(&tx, number, reason, "bootstrap").await?;
-        }
-        issued += 1;
-    }
-    tx.commit().await?;
+    let issued = app
+        .write(|tx| async move {
+            let mut issued = 0;
+            for (brand_number, product, lot, quantity, years, revoked) in DEMO {
+                let member = store::memberships::first_active(&*tx, *brand_number, today).await?;
+                let Some(producer) = member else { continue };
+                let req = CertificateRequest {
+                    brand: *brand_number,
+                    producer,
+                    product: (*product).to_owned(),
+                    lot: (*lot).to_owned(),
+                    quantity: *quantity,
+                    produced_on: today - Days::new(20),
+                    expires_on: today + Days::new(365 * years),
+                };
+                let rec = issuance::issue_in(&*tx, &req, signer, "bootstrap", now).await?;
+                if let Some(reason) = revoked {
+                    let number = values::CertificateNumber(rec.facts.number);
+                    issuance::revoke_in(&*tx, number, reason, "bootstrap").await?;
+                }
+                issued += 1;
+            }
+            Ok::<_, ServiceError>(issued)
+        })
+        .await?;
     Ok(issued)
 }
 

@@ -1,8 +1,9 @@
 //! tasdiq: certification of products made under Morocco's collective brands, with signed QR
 //! labels anyone can verify.
 //!
-//! Layers, imports running one way: `http` → `store` → `domain`. `domain` is pure; `store`
-//! holds every query; `http` holds handlers and extractors. `cli` and `bootstrap` drive them.
+//! Layers, imports running one way: `cli` → `http` → `service` → `state` → `verify` → `views` →
+//! `store` → `domain`. `domain` is pure; `store` holds every query; `service` holds the officers'
+//! use cases (rules, transaction, audit, cache epoch); `http` holds handlers and extractors.
 
 pub mod bootstrap;
 pub mod cli;
@@ -16,10 +17,12 @@ pub mod keystore;
 pub mod metrics;
 pub mod printing;
 pub mod seed;
+pub mod service;
 pub mod state;
 pub mod store;
 pub mod telemetry;
 pub mod verify;
+pub mod views;
 
 use std::future::Future;
 

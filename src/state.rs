@@ -78,7 +78,32 @@ impl AppState {
             scans_per_day: config.copy_scans_per_day,
         });
         scans.refresh_salts(&db, Utc::now().date_naive()).await?;
-        Ok(AppState(Arc::new(App {
+        Ok(Self::assemble(db, config, ring, shortcodes, epoch, scans))
+    }
+
+    /// A state for one command-line change (accounts, keys) on a migrated database: the key
+    /// ring as stored, but a throwaway short-code key, since such a command verifies nothing
+    /// and must work before `serve` has made the real one.
+    pub async fn offline(db: DatabaseConnection, config: Config) -> anyhow::Result<Self> {
+        let ring = keystore::load_ring(&db, &config.keys_dir).await?;
+        let epoch = signing_keys::epoch(&db).await?;
+        let scans = Scans::new(CopyThresholds {
+            distinct_clients: u32::MAX,
+            scans_per_day: u32::MAX,
+        });
+        let shortcodes = ShortCodeKey::generate();
+        Ok(Self::assemble(db, config, ring, shortcodes, epoch, scans))
+    }
+
+    fn assemble(
+        db: DatabaseConnection,
+        config: Config,
+        ring: KeyRing,
+        shortcodes: ShortCodeKey,
+        epoch: i64,
+        scans: Scans,
+    ) -> Self {
+        AppState(Arc::new(App {
             db,
             config,
             metrics: Metrics::default(),
@@ -89,7 +114,7 @@ impl AppState {
             shortcodes,
             epoch: AtomicI64::new(epoch),
             write_turn: tokio::sync::Mutex::new(()),
-        })))
+        }))
     }
 }
 
@@ -100,10 +125,11 @@ impl App {
     ///
     /// `work` gets the transaction as an `Arc` it must drop by the time its future completes,
     /// so it can borrow from the caller without higher-ranked lifetimes.
-    pub async fn write<T, F, Fut>(&self, work: F) -> Result<T, StoreError>
+    pub async fn write<T, E, F, Fut>(&self, work: F) -> Result<T, E>
     where
+        E: TxError,
         F: Fn(Arc<DatabaseTransaction>) -> Fut,
-        Fut: Future<Output = Result<T, StoreError>>,
+        Fut: Future<Output = Result<T, E>>,
     {
         let _turn = match self.db.get_database_backend() {
             DbBackend::Sqlite => Some(self.write_turn.lock().await),
@@ -112,15 +138,17 @@ impl App {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let tx = Arc::new(self.db.begin().await?);
+            let tx = Arc::new(self.db.begin().await.map_err(StoreError::from)?);
             let outcome = work(tx.clone()).await;
             let Ok(tx) = Arc::try_unwrap(tx) else {
-                return Err(StoreError::Corrupt(
-                    "a transaction outlived its work".into(),
-                ));
+                return Err(StoreError::Corrupt("a transaction outlived its work".into()).into());
             };
             let result = match outcome {
-                Ok(v) => tx.commit().await.map(|()| v).map_err(StoreError::from),
+                Ok(v) => tx
+                    .commit()
+                    .await
+                    .map(|()| v)
+                    .map_err(|e| E::from(StoreError::from(e))),
                 Err(e) => {
                     let _ = tx.rollback().await;
                     Err(e)
@@ -162,6 +190,18 @@ impl App {
         self.certs.invalidate();
         self.reload_keys().await?;
         Ok(true)
+    }
+}
+
+/// An error a transaction of [`App::write`] may end with: a store error converts into it, and
+/// it says whether running the transaction again may succeed.
+pub trait TxError: From<StoreError> {
+    fn is_retryable(&self) -> bool;
+}
+
+impl TxError for StoreError {
+    fn is_retryable(&self) -> bool {
+        StoreError::is_retryable(self)
     }
 }
 

@@ -4,11 +4,10 @@ use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
 
 use clap::Subcommand;
-use sea_orm::TransactionTrait;
 
 use crate::config::Config;
-use crate::domain::values::{self, Role};
-use crate::store;
+use crate::service::{By, ServiceError, accounts};
+use crate::state::AppState;
 
 #[derive(Debug, Subcommand)]
 pub enum ApiKeyCommand {
@@ -50,21 +49,30 @@ fn usage(msg: impl std::fmt::Display) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::from(2))
 }
 
-pub async fn apikey(config: Config, cmd: ApiKeyCommand) -> anyhow::Result<ExitCode> {
-    let ApiKeyCommand::Create { role, name } = cmd;
-    let role = match Role::parse("role", &role) {
-        Ok(r @ (Role::Officer | Role::Retailer)) => r,
-        _ => return usage("--role is officer or retailer"),
-    };
-    let name = match values::text("name", &name, 100) {
-        Ok(n) => n,
-        Err(e) => return usage(e),
-    };
+/// A refusal of the service (bad input, a rule) is a usage error (exit 2); a failure is an
+/// error.
+fn refused<T>(r: Result<T, ServiceError>) -> anyhow::Result<Result<T, ExitCode>> {
+    match r {
+        Ok(v) => Ok(Ok(v)),
+        Err(e @ (ServiceError::Invalid(_) | ServiceError::Conflict { .. })) => usage(e).map(Err),
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn state(config: Config) -> anyhow::Result<AppState> {
     let db = crate::db::connect(&config).await?;
     crate::bootstrap::migrate(&db).await?;
-    let tx = db.begin().await?;
-    let (key, secret) = store::api_keys::create(&tx, &name, role, "cli:apikey").await?;
-    tx.commit().await?;
+    AppState::offline(db, config).await
+}
+
+pub async fn apikey(config: Config, cmd: ApiKeyCommand) -> anyhow::Result<ExitCode> {
+    let ApiKeyCommand::Create { role, name } = cmd;
+    let state = state(config).await?;
+    let by = By::actor("cli:apikey");
+    let (key, secret) = match refused(accounts::create_api_key(&state, &by, &name, &role).await)? {
+        Ok(k) => k,
+        Err(code) => return Ok(code),
+    };
     println!(
         "created {} key {:?} ({}); it is shown once, keep it now:",
         key.role, key.name, key.prefix
@@ -79,14 +87,6 @@ pub async fn officer(config: Config, cmd: OfficerCommand) -> anyhow::Result<Exit
         OfficerCommand::Disable { email } => return set_disabled(config, &email, true).await,
         OfficerCommand::Enable { email } => return set_disabled(config, &email, false).await,
     };
-    let role = match Role::parse("role", &role) {
-        Ok(r @ (Role::Officer | Role::Admin)) => r,
-        _ => return usage("--role is admin or officer"),
-    };
-    let email = match values::email(&email) {
-        Ok(e) => e,
-        Err(e) => return usage(e),
-    };
     let password = if std::io::stdin().is_terminal() {
         let first = rpassword::prompt_password("password: ")?;
         let again = rpassword::prompt_password("again: ")?;
@@ -99,15 +99,13 @@ pub async fn officer(config: Config, cmd: OfficerCommand) -> anyhow::Result<Exit
         std::io::stdin().lock().read_line(&mut line)?;
         line.trim_end_matches(['\r', '\n']).to_owned()
     };
-    if password.chars().count() < 12 {
-        return usage("the password must have at least 12 characters");
-    }
-    let db = crate::db::connect(&config).await?;
-    crate::bootstrap::migrate(&db).await?;
-    let hashed = store::officers::hash(&password).await?;
-    let tx = db.begin().await?;
-    let officer = store::officers::create(&tx, &email, &hashed, role, "cli:officer").await?;
-    tx.commit().await?;
+    let state = state(config).await?;
+    let by = By::actor("cli:officer");
+    let created = accounts::create_officer(&state, &by, &email, &role, &password).await;
+    let officer = match refused(created)? {
+        Ok(o) => o,
+        Err(code) => return Ok(code),
+    };
     println!("created {} account {}", officer.role, officer.email);
     Ok(ExitCode::SUCCESS)
 }
@@ -115,19 +113,16 @@ pub async fn officer(config: Config, cmd: OfficerCommand) -> anyhow::Result<Exit
 /// `officer disable|enable --email E`: one transaction for the account, its sessions and the
 /// audit entry.
 async fn set_disabled(config: Config, email: &str, disabled: bool) -> anyhow::Result<ExitCode> {
-    let db = crate::db::connect(&config).await?;
-    crate::bootstrap::migrate(&db).await?;
-    let Some(found) = store::officers::by_email(&db, email).await? else {
+    let state = state(config).await?;
+    let Some(found) = accounts::officer_by_email(&state, email).await? else {
         return usage(format!("there is no officer account {email}"));
     };
-    let tx = db.begin().await?;
-    let changed = match store::officers::set_disabled(&tx, found.id, disabled, "cli:officer").await
-    {
+    let by = By::actor("cli:officer");
+    let changed = accounts::set_disabled(&state, &by, found.id, disabled, None).await;
+    let changed = match refused(changed)? {
         Ok(o) => o,
-        Err(e @ store::StoreError::Conflict { .. }) => return usage(e),
-        Err(e) => return Err(e.into()),
+        Err(code) => return Ok(code),
     };
-    tx.commit().await?;
     if changed.disabled_at.is_some() {
         println!("disabled {}; its sessions have ended", changed.email);
     } else {

@@ -4,8 +4,6 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use sea_orm::ConnectionTrait;
-
 use crate::config::Config;
 
 pub async fn run(config: Config, to: &Path) -> anyhow::Result<ExitCode> {
@@ -18,9 +16,7 @@ pub async fn run(config: Config, to: &Path) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(2));
     }
     let db = crate::db::connect(&config).await?;
-    let target = to.to_string_lossy().replace('\'', "''");
-    db.execute_unprepared(&format!("VACUUM INTO '{target}'"))
-        .await?;
+    crate::store::ops::backup_sqlite(&db, to).await?;
     println!("backed up to {}", to.display());
     Ok(ExitCode::SUCCESS)
 }

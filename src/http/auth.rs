@@ -31,6 +31,21 @@ pub struct Principal {
     pub officer: Option<i64>,
 }
 
+/// The officer signed in through the session cookie, if any.
+async fn officer_from_cookie(
+    parts: &mut Parts,
+    state: &AppState,
+) -> Result<Option<Principal>, ApiError> {
+    Ok(super::session::current(parts, state)
+        .await?
+        .map(|s| Principal {
+            actor: format!("officer:{}", s.officer.email),
+            role: s.officer.role,
+            api_key: None,
+            officer: Some(s.officer.id),
+        }))
+}
+
 /// Finds the caller of a request, if any. A bearer token that is not a valid key is a 401,
 /// not an anonymous request: a typo in a key should not silently downgrade the caller.
 pub async fn caller(parts: &mut Parts, state: &AppState) -> Result<Option<Principal>, ApiError> {
@@ -74,7 +89,7 @@ pub async fn caller(parts: &mut Parts, state: &AppState) -> Result<Option<Princi
             })
         }
         None => {
-            let found = super::session::officer_from_cookie(parts, state).await?;
+            let found = officer_from_cookie(parts, state).await?;
             if found.is_some()
                 && !parts.method.is_safe()
                 && !same_origin(&parts.headers, state.config.public_base())

@@ -105,3 +105,82 @@ impl Paging {
         Ok((limit, offset))
     }
 }
+
+// ----- typed officer path segments -------------------------------------------------------------
+
+/// The route's path parameters by name, read once per extractor.
+async fn path_param<S: Send + Sync>(
+    parts: &mut axum::http::request::Parts,
+    state: &S,
+    names: &[&str],
+) -> Result<String, ApiError> {
+    let axum::extract::Path(params) = axum::extract::Path::<
+        std::collections::HashMap<String, String>,
+    >::from_request_parts(parts, state)
+    .await?;
+    names
+        .iter()
+        .find_map(|n| params.get(*n).cloned())
+        .ok_or_else(|| ApiError::internal(format!("route has none of the parameters {names:?}")))
+}
+
+/// The `{number}` of a brand route, parsed: a bad one is a 400 naming it.
+#[derive(Debug, Clone, Copy)]
+pub struct BrandPath(pub crate::domain::values::BrandNumber);
+
+impl<S: Send + Sync> FromRequestParts<S> for BrandPath {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, ApiError> {
+        let raw = path_param(parts, state, &["number"]).await?;
+        crate::domain::values::BrandNumber::parse("number", &raw)
+            .map(BrandPath)
+            .map_err(|e| ApiError::bad_request(e.to_string()))
+    }
+}
+
+/// The `{id}` or `{producer_id}` of a producer route: a positive number, else a 400.
+#[derive(Debug, Clone, Copy)]
+pub struct ProducerPath(pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for ProducerPath {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, ApiError> {
+        let raw = path_param(parts, state, &["producer_id", "id"]).await?;
+        raw.parse::<i64>()
+            .ok()
+            .filter(|n| *n > 0)
+            .map(ProducerPath)
+            .ok_or_else(|| {
+                ApiError::bad_request(format!(
+                    "{:?} is not a producer id",
+                    crate::domain::values::clip(&raw)
+                ))
+            })
+    }
+}
+
+/// The `{number}` of a certificate route, in decimal: a bad one is a 400 naming it.
+#[derive(Debug, Clone, Copy)]
+pub struct CertificatePath(pub crate::domain::values::CertificateNumber);
+
+impl<S: Send + Sync> FromRequestParts<S> for CertificatePath {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, ApiError> {
+        let raw = path_param(parts, state, &["number"]).await?;
+        crate::domain::values::CertificateNumber::parse("number", &raw)
+            .map(CertificatePath)
+            .map_err(|e| ApiError::bad_request(e.to_string()))
+    }
+}

@@ -5,7 +5,6 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::get;
-use sea_orm::ConnectionTrait;
 
 use super::error::ApiError;
 use super::extract::Json;
@@ -30,7 +29,7 @@ async fn healthz() -> Json<Health> {
 
 /// The process can serve: the database answers.
 async fn readyz(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
-    match state.db.execute_unprepared("SELECT 1").await {
+    match crate::store::ops::ping(&state.db).await {
         Ok(_) => Ok(Json(Health { status: "ready" })),
         Err(e) => {
             tracing::warn!(error = %e, "readiness check failed");

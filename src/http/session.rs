@@ -1,12 +1,12 @@
 //! Officer web sessions: the `tasdiq_session` cookie (HttpOnly, SameSite=Strict, Secure when the
 //! public URL is https), looked up in `officer_sessions`, ending after idle time, after an
-//! absolute lifetime, or at once when the account is disabled.
+//! absolute lifetime, or at once when the account is disabled. Below `auth`, which turns a
+//! session into a caller: this module imports nothing of it.
 
 use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue};
 
-use super::auth::Principal;
 use super::error::ApiError;
 use crate::state::AppState;
 use crate::store::sessions::{self, Lifetime, Session};
@@ -62,17 +62,4 @@ pub fn lifetime(state: &AppState) -> Lifetime {
         idle: state.config.session_idle(),
         max: state.config.session_max(),
     }
-}
-
-/// The officer signed in through the session cookie, if any.
-pub async fn officer_from_cookie(
-    parts: &mut Parts,
-    state: &AppState,
-) -> Result<Option<Principal>, ApiError> {
-    Ok(current(parts, state).await?.map(|s| Principal {
-        actor: format!("officer:{}", s.officer.email),
-        role: s.officer.role,
-        api_key: None,
-        officer: Some(s.officer.id),
-    }))
 }

@@ -3,8 +3,8 @@
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, EntityTrait, IntoActiveModel};
 
-use super::registry::{self, BrandView};
-use super::{StoreError, audit, signing_keys};
+use super::StoreError;
+use super::registry;
 use crate::domain::values::{BrandKind, BrandNumber, Category, Region, Standing};
 use crate::entity::brand;
 
@@ -39,12 +39,14 @@ pub struct BrandPatch {
     pub status: Option<(Standing, String)>,
 }
 
-/// Registers a brand.
-pub async fn create(
-    db: &impl ConnectionTrait,
-    b: &NewBrand,
-    actor: &str,
-) -> Result<BrandView, StoreError> {
+/// How many brands exist.
+pub async fn count(db: &impl ConnectionTrait) -> Result<u64, StoreError> {
+    use sea_orm::PaginatorTrait;
+    Ok(brand::Entity::find().count(db).await?)
+}
+
+/// Inserts a brand; a taken number or code is a conflict.
+pub async fn create(db: &impl ConnectionTrait, b: &NewBrand) -> Result<(), StoreError> {
     let now = Utc::now();
     let res = brand::Entity::insert(brand::ActiveModel {
         number: Set(i32::from(b.number.get())),
@@ -81,31 +83,19 @@ pub async fn create(
             e.into()
         });
     }
-    let v = registry::get_brand(db, b.number).await?;
-    audit::record(
-        db,
-        actor,
-        "brand.create",
-        &format!("brand:{}", b.number),
-        None::<&()>,
-        Some(&v),
-    )
-    .await?;
-    Ok(v)
+    Ok(())
 }
 
-/// Applies a patch. Status follows the lifecycle: active ⇄ suspended → withdrawn.
+/// Writes a patch (the caller checked any status change against the lifecycle).
 pub async fn update(
     db: &impl ConnectionTrait,
     number: BrandNumber,
     patch: &BrandPatch,
-    actor: &str,
-) -> Result<BrandView, StoreError> {
+) -> Result<(), StoreError> {
     let row = brand::Entity::find_by_id(i32::from(number.get()))
         .one(db)
         .await?
         .ok_or_else(|| StoreError::NotFound(format!("there is no brand number {number}")))?;
-    let before = registry::get_brand(db, number).await?;
     let mut a = row.into_active_model();
     if let Some(n) = &patch.names {
         a.name_ar = Set(n.ar.clone());
@@ -137,36 +127,11 @@ pub async fn update(
     if let Some(i) = patch.illustrative {
         a.illustrative = Set(i);
     }
-    let mut action = "brand.update";
-    if let Some((status, reason)) = &patch.status
-        && *status != before.status
-    {
-        if !before.status.can_become(*status) {
-            return Err(StoreError::conflict(
-                "bad_transition",
-                format!("a {} brand cannot become {status}", before.status),
-            ));
-        }
-        action = match status {
-            Standing::Active => "brand.reinstate",
-            Standing::Suspended => "brand.suspend",
-            Standing::Withdrawn => "brand.withdraw",
-        };
+    if let Some((status, reason)) = &patch.status {
         a.status = Set(status.as_str().to_owned());
         a.status_reason = Set(Some(reason.clone()));
-        signing_keys::bump_epoch(db).await?;
     }
     a.updated_at = Set(Utc::now());
     a.update(db).await?;
-    let after = registry::get_brand(db, number).await?;
-    audit::record(
-        db,
-        actor,
-        action,
-        &format!("brand:{number}"),
-        Some(&before),
-        Some(&after),
-    )
-    .await?;
-    Ok(after)
+    Ok(())
 }

@@ -14,7 +14,7 @@ use serde::Serialize;
 use super::registry::Names;
 use super::{StoreError, word};
 use crate::domain::code::Kid;
-use crate::domain::lifecycle::{self, CertificateRequest, RightOfUse};
+use crate::domain::lifecycle::{CertificateRequest, RightOfUse};
 use crate::domain::values::{CertificateNumber, CertificateStatus, Region, Standing};
 use crate::domain::verdict::CertFacts;
 use crate::entity::{brand, certificate, membership, producer};
@@ -284,36 +284,32 @@ pub async fn record(
         .ok_or_else(|| StoreError::NotFound(format!("there is no certificate {number}")))
 }
 
-/// Issues a certificate under `kid`, after checking the issuance rules against the registry.
-/// Runs on the caller's connection: pass a transaction to make it atomic with other writes.
-pub async fn issue(
+/// What the issuance rules need to know of the registry: the brand's status (`None`: no such
+/// brand), whether the producer exists, and its right to use the brand.
+pub struct IssuanceFacts {
+    pub brand_status: Option<Standing>,
+    pub producer_exists: bool,
+    pub right: Option<RightOfUse>,
+}
+
+/// Reads the [`IssuanceFacts`] of a brand and producer.
+pub async fn issuance_facts(
     db: &impl ConnectionTrait,
-    req: &CertificateRequest,
-    kid: Kid,
-    actor: &str,
-    now: DateTime<Utc>,
-) -> Result<CertificateNumber, StoreError> {
-    let brand_row = brand::Entity::find_by_id(i32::from(req.brand))
+    brand: u16,
+    producer: i64,
+) -> Result<IssuanceFacts, StoreError> {
+    let brand_status = brand::Entity::find_by_id(i32::from(brand))
         .one(db)
         .await?
-        .ok_or_else(|| {
-            StoreError::conflict(
-                "unknown_brand",
-                format!("there is no brand number {}", req.brand),
-            )
-        })?;
-    let producer_row = producer::Entity::find_by_id(req.producer)
+        .map(|b| word(Standing::parse, "status", &b.status))
+        .transpose()?;
+    let producer_exists = producer::Entity::find_by_id(producer)
         .one(db)
         .await?
-        .ok_or_else(|| {
-            StoreError::conflict(
-                "unknown_producer",
-                format!("there is no producer {}", req.producer),
-            )
-        })?;
+        .is_some();
     let right = membership::Entity::find()
-        .filter(membership::Column::Brand.eq(brand_row.number))
-        .filter(membership::Column::Producer.eq(producer_row.id))
+        .filter(membership::Column::Brand.eq(i32::from(brand)))
+        .filter(membership::Column::Producer.eq(producer))
         .one(db)
         .await?
         .map(|m| -> Result<RightOfUse, StoreError> {
@@ -324,10 +320,22 @@ pub async fn issue(
             })
         })
         .transpose()?;
-    let brand_status = word(Standing::parse, "status", &brand_row.status)?;
-    lifecycle::may_certify(brand_status, right, now.date_naive())
-        .map_err(|(reason, detail)| StoreError::conflict(reason, detail))?;
+    Ok(IssuanceFacts {
+        brand_status,
+        producer_exists,
+        right,
+    })
+}
 
+/// Inserts a certificate under `kid` with a fresh random number (the caller checked the
+/// issuance rules). Returns the number.
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    req: &CertificateRequest,
+    kid: Kid,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<CertificateNumber, StoreError> {
     // The credential's index in its key's status lists, drawn at random as the Bitstring
     // Status List spec recommends. Lists are kept at most half full, so a draw is rarely
     // taken; a taken one fails the unique index and the loop below draws again.
@@ -368,7 +376,8 @@ pub async fn issue(
     ))
 }
 
-/// Revokes a certificate; revoking twice is a conflict. Returns the before and after rows.
+/// Marks a certificate revoked (the caller checked it was not already). Returns the before and
+/// after rows.
 pub async fn revoke(
     db: &impl ConnectionTrait,
     number: CertificateNumber,
@@ -381,64 +390,12 @@ pub async fn revoke(
         .one(db)
         .await?
         .ok_or_else(not_found)?;
-    if row.status == CertificateStatus::Revoked.as_str() {
-        return Err(StoreError::conflict(
-            "already_revoked",
-            format!("certificate {number} is already revoked"),
-        ));
-    }
     let mut a = row.clone().into_active_model();
     a.status = Set(CertificateStatus::Revoked.as_str().to_owned());
     a.revocation_reason = Set(Some(reason.to_owned()));
     a.revoked_at = Set(Some(now));
     let after = a.update(db).await?;
     Ok((row, after))
-}
-
-/// Issues a certificate and records it in the audit log, on the caller's transaction; returns
-/// the new certificate's record.
-pub async fn issue_audited(
-    tx: &impl ConnectionTrait,
-    req: &CertificateRequest,
-    kid: Kid,
-    actor: &str,
-    now: DateTime<Utc>,
-) -> Result<CertRecord, StoreError> {
-    let number = issue(tx, req, kid, actor, now).await?;
-    let rec = record(tx, number).await?;
-    super::audit::record(
-        tx,
-        actor,
-        "certificate.issue",
-        &format!("certificate:{number}"),
-        None::<&()>,
-        Some(&rec.view),
-    )
-    .await?;
-    Ok(rec)
-}
-
-/// Revokes a certificate with its audit entry and the cache-epoch bump, on the caller's
-/// transaction; returns the record after revocation.
-pub async fn revoke_audited(
-    tx: &impl ConnectionTrait,
-    number: CertificateNumber,
-    reason: &str,
-    actor: &str,
-) -> Result<CertRecord, StoreError> {
-    let (before, _) = revoke(tx, number, reason, Utc::now()).await?;
-    super::signing_keys::bump_epoch(tx).await?;
-    let rec = record(tx, number).await?;
-    super::audit::record(
-        tx,
-        actor,
-        "certificate.revoke",
-        &format!("certificate:{number}"),
-        Some(&serde_json::json!({"status": before.status})),
-        Some(&serde_json::json!({"status": rec.view.status, "reason": reason})),
-    )
-    .await?;
-    Ok(rec)
 }
 
 /// The most recent certificates, newest first.

@@ -1,16 +1,16 @@
 //! Rights of use: a producer's membership of a brand, with its validity period, its status and
 //! the history of every status it has had.
 
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
     QueryFilter, QueryOrder,
 };
 use serde::Serialize;
 
-use super::{StoreError, audit, signing_keys};
+use super::StoreError;
 use crate::domain::values::{BrandNumber, Standing};
-use crate::entity::{brand, membership, membership_event, producer};
+use crate::entity::{membership, membership_event};
 
 /// A membership as the API shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -43,7 +43,19 @@ fn view(m: &membership::Model) -> Result<MembershipView, StoreError> {
     })
 }
 
-async fn find(
+/// A membership's row id and view, if the producer ever held a right to use the brand.
+pub async fn find(
+    db: &impl ConnectionTrait,
+    brand: BrandNumber,
+    producer_id: i64,
+) -> Result<Option<(i64, MembershipView)>, StoreError> {
+    find_row(db, brand, producer_id)
+        .await?
+        .map(|m| Ok((m.id, view(&m)?)))
+        .transpose()
+}
+
+async fn find_row(
     db: &impl ConnectionTrait,
     brand: BrandNumber,
     producer_id: i64,
@@ -55,7 +67,8 @@ async fn find(
         .await?)
 }
 
-async fn event(
+/// Adds one event to a membership's status history.
+pub async fn add_event(
     db: &impl ConnectionTrait,
     membership_id: i64,
     status: Standing,
@@ -75,156 +88,60 @@ async fn event(
     Ok(())
 }
 
-/// Grants a producer the right to use a brand for a period. A producer whose earlier right
-/// was withdrawn may be granted a new one; an active or suspended right is a conflict.
-pub async fn grant(
+/// Inserts an active membership for a period; returns its row id and view.
+pub async fn insert(
     db: &impl ConnectionTrait,
     brand: BrandNumber,
     producer_id: i64,
-    valid_from: NaiveDate,
-    valid_until: NaiveDate,
-    actor: &str,
-) -> Result<MembershipView, StoreError> {
-    if brand::Entity::find_by_id(i32::from(brand.get()))
-        .one(db)
-        .await?
-        .is_none()
-    {
-        return Err(StoreError::NotFound(format!(
-            "there is no brand number {brand}"
-        )));
+    (valid_from, valid_until): (NaiveDate, NaiveDate),
+    now: DateTime<Utc>,
+) -> Result<(i64, MembershipView), StoreError> {
+    let row = membership::ActiveModel {
+        brand: Set(i32::from(brand.get())),
+        producer: Set(producer_id),
+        valid_from: Set(valid_from),
+        valid_until: Set(valid_until),
+        status: Set(Standing::Active.as_str().to_owned()),
+        status_reason: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
     }
-    if producer::Entity::find_by_id(producer_id)
-        .one(db)
-        .await?
-        .is_none()
-    {
-        return Err(StoreError::conflict(
-            "unknown_producer",
-            format!("there is no producer {producer_id}"),
-        ));
-    }
-    let now = Utc::now();
-    let existing = find(db, brand, producer_id).await?;
-    let (row, before) = match existing {
-        Some(m) if m.status != Standing::Withdrawn.as_str() => {
-            return Err(StoreError::conflict(
-                "already_member",
-                format!(
-                    "producer {producer_id} already holds a {} right to use brand {brand}; change it with PATCH",
-                    m.status
-                ),
-            ));
-        }
-        Some(m) => {
-            let before = view(&m)?;
-            let mut a = m.into_active_model();
-            a.valid_from = Set(valid_from);
-            a.valid_until = Set(valid_until);
-            a.status = Set(Standing::Active.as_str().to_owned());
-            a.status_reason = Set(None);
-            a.updated_at = Set(now);
-            (a.update(db).await?, Some(before))
-        }
-        None => (
-            membership::ActiveModel {
-                brand: Set(i32::from(brand.get())),
-                producer: Set(producer_id),
-                valid_from: Set(valid_from),
-                valid_until: Set(valid_until),
-                status: Set(Standing::Active.as_str().to_owned()),
-                status_reason: Set(None),
-                created_at: Set(now),
-                updated_at: Set(now),
-                ..Default::default()
-            }
-            .insert(db)
-            .await?,
-            None,
-        ),
-    };
-    event(db, row.id, Standing::Active, None, actor).await?;
-    signing_keys::bump_epoch(db).await?;
-    let after = view(&row)?;
-    audit::record(
-        db,
-        actor,
-        "membership.grant",
-        &format!("brand:{brand}/producer:{producer_id}"),
-        before.as_ref(),
-        Some(&after),
-    )
+    .insert(db)
     .await?;
-    Ok(after)
+    Ok((row.id, view(&row)?))
 }
 
-/// Changes a membership's status (suspend, withdraw, reinstate) and, optionally, its period.
-pub async fn set_status(
+/// What [`set`] writes: the status, the reason if `Some`, the period if `Some`.
+#[derive(Clone, Debug)]
+pub struct Change {
+    pub status: Standing,
+    pub reason: Option<Option<String>>,
+    pub period: Option<(NaiveDate, NaiveDate)>,
+}
+
+/// Writes a change to membership `id`; returns the view after it.
+pub async fn set(
     db: &impl ConnectionTrait,
-    brand: BrandNumber,
-    producer_id: i64,
-    status: Standing,
-    reason: Option<&str>,
-    period: Option<(NaiveDate, NaiveDate)>,
-    actor: &str,
+    id: i64,
+    change: &Change,
+    now: DateTime<Utc>,
 ) -> Result<MembershipView, StoreError> {
-    let m = find(db, brand, producer_id).await?.ok_or_else(|| {
-        StoreError::NotFound(format!(
-            "producer {producer_id} has no right to use brand {brand}"
-        ))
-    })?;
-    let before = view(&m)?;
-    let status_changes = before.status != status;
-    if status_changes && !before.status.can_become(status) {
-        return Err(StoreError::conflict(
-            "bad_transition",
-            format!(
-                "a {} right of use cannot become {status}; grant a new one instead",
-                before.status
-            ),
-        ));
-    }
-    if !status_changes && period.is_none() {
-        return Err(StoreError::conflict(
-            "no_change",
-            format!("the right of use is already {status}"),
-        ));
-    }
-    let id = m.id;
+    let m = membership::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("there is no membership {id}")))?;
     let mut a = m.into_active_model();
-    a.status = Set(status.as_str().to_owned());
-    if status_changes {
-        a.status_reason = Set(reason.map(str::to_owned));
+    a.status = Set(change.status.as_str().to_owned());
+    if let Some(reason) = &change.reason {
+        a.status_reason = Set(reason.clone());
     }
-    if let Some((from, until)) = period {
+    if let Some((from, until)) = change.period {
         a.valid_from = Set(from);
         a.valid_until = Set(until);
     }
-    a.updated_at = Set(Utc::now());
-    let after = view(&a.update(db).await?)?;
-    if status_changes {
-        event(db, id, status, reason, actor).await?;
-    }
-    signing_keys::bump_epoch(db).await?;
-    audit::record(
-        db,
-        actor,
-        &format!("membership.{}", verb(status, status_changes)),
-        &format!("brand:{brand}/producer:{producer_id}"),
-        Some(&before),
-        Some(&after),
-    )
-    .await?;
-    Ok(after)
-}
-
-fn verb(status: Standing, changed: bool) -> &'static str {
-    match (status, changed) {
-        (_, false) => "update",
-        (Standing::Active, true) => "reinstate",
-        (Standing::Suspended, true) => "suspend",
-        (Standing::Withdrawn, true) => "withdraw",
-    }
+    a.updated_at = Set(now);
+    view(&a.update(db).await?)
 }
 
 /// A membership and its status history, oldest event first.
@@ -233,7 +150,7 @@ pub async fn history(
     brand: BrandNumber,
     producer_id: i64,
 ) -> Result<(MembershipView, Vec<StatusEvent>), StoreError> {
-    let m = find(db, brand, producer_id).await?.ok_or_else(|| {
+    let m = find_row(db, brand, producer_id).await?.ok_or_else(|| {
         StoreError::NotFound(format!(
             "producer {producer_id} has no right to use brand {brand}"
         ))
@@ -269,4 +186,21 @@ pub async fn of_producer(
         .iter()
         .map(view)
         .collect()
+}
+
+/// The first producer (by id) whose right to use `brand` is active and valid on `day`.
+pub async fn first_active(
+    db: &impl ConnectionTrait,
+    brand: u16,
+    day: NaiveDate,
+) -> Result<Option<i64>, StoreError> {
+    Ok(membership::Entity::find()
+        .filter(membership::Column::Brand.eq(i32::from(brand)))
+        .filter(membership::Column::Status.eq(Standing::Active.as_str()))
+        .filter(membership::Column::ValidFrom.lte(day))
+        .filter(membership::Column::ValidUntil.gte(day))
+        .order_by_asc(membership::Column::Producer)
+        .one(db)
+        .await?
+        .map(|m| m.producer))
 }

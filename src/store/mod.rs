@@ -13,6 +13,7 @@ pub mod dashboard;
 pub mod idempotency;
 pub mod memberships;
 pub mod officers;
+pub mod ops;
 pub mod producers;
 pub mod rate_limits;
 pub mod registry;

@@ -8,8 +8,8 @@ use sea_orm::{
 };
 use serde::Serialize;
 
+use super::StoreError;
 use super::registry::{Page, like_pattern};
-use super::{StoreError, audit};
 use crate::domain::values::{Ice, ProducerKind, Region};
 use crate::entity::producer;
 
@@ -65,11 +65,10 @@ fn taken(e: sea_orm::DbErr, ice: &Ice) -> StoreError {
     }
 }
 
-/// Registers a producer.
+/// Inserts a producer; an ICE another producer holds is a conflict.
 pub async fn create(
     db: &impl ConnectionTrait,
     f: &ProducerFields,
-    actor: &str,
 ) -> Result<ProducerView, StoreError> {
     let now = Utc::now();
     let row = producer::ActiveModel {
@@ -88,17 +87,7 @@ pub async fn create(
     .insert(db)
     .await
     .map_err(|e| taken(e, &f.ice))?;
-    let v = view(row)?;
-    audit::record(
-        db,
-        actor,
-        "producer.create",
-        &format!("producer:{}", v.id),
-        None::<&()>,
-        Some(&v),
-    )
-    .await?;
-    Ok(v)
+    view(row)
 }
 
 /// Replaces a producer's fields.
@@ -106,13 +95,11 @@ pub async fn update(
     db: &impl ConnectionTrait,
     id: i64,
     f: &ProducerFields,
-    actor: &str,
 ) -> Result<ProducerView, StoreError> {
     let row = producer::Entity::find_by_id(id)
         .one(db)
         .await?
         .ok_or_else(|| StoreError::NotFound(format!("there is no producer {id}")))?;
-    let before = view(row.clone())?;
     let mut a = row.into_active_model();
     a.kind = Set(f.kind.as_str().to_owned());
     a.name = Set(f.name.clone());
@@ -123,17 +110,7 @@ pub async fn update(
     a.women_led = Set(f.women_led);
     a.youth_led = Set(f.youth_led);
     a.updated_at = Set(Utc::now());
-    let after = view(a.update(db).await.map_err(|e| taken(e, &f.ice))?)?;
-    audit::record(
-        db,
-        actor,
-        "producer.update",
-        &format!("producer:{id}"),
-        Some(&before),
-        Some(&after),
-    )
-    .await?;
-    Ok(after)
+    view(a.update(db).await.map_err(|e| taken(e, &f.ice))?)
 }
 
 /// One producer.

@@ -473,3 +473,109 @@ async fn issuing_shows_errors_next_to_the_fields() {
     assert_eq!(pdf.status, 200);
     assert!(pdf.bytes.starts_with(b"%PDF"));
 }
+
+/// Issue 14: in French and Arabic, a refused form says what the field takes in the officer's
+/// language (no English sentence from the rules), and the registry's words (kinds, statuses,
+/// roles) are shown translated, never as their machine word.
+#[tokio::test]
+async fn refusals_and_registry_words_are_in_the_officers_language() {
+    use tasdiq::i18n::{I18n, Lang};
+    let app = TestApp::new().await;
+    let cookie = sign_in(&app, "admin@tasdiq.local", PASSWORD).await.unwrap();
+    let i18n = I18n::global();
+    let number = app.authentic_certificate().await.view.number;
+    let csrf = hidden(&get(&app, "/officer", Some(&cookie)).await.text(), "csrf");
+    let res = post(
+        &app,
+        &format!("/officer/certificates/{number}/revoke"),
+        Some(&cookie),
+        &[("csrf", &csrf), ("reason", "Contrôle")],
+    )
+    .await;
+    assert_eq!(res.status, 303, "{res:?}");
+    for lang in [Lang::Fr, Lang::Ar] {
+        let code = lang.code();
+        let page = get(
+            &app,
+            &format!("/officer/brands/1?lang={code}"),
+            Some(&cookie),
+        )
+        .await;
+        assert_eq!(page.status, 200);
+        let html = page.text();
+        for raw in [
+            ">collective_mark<",
+            ">igp<",
+            ">aop<",
+            ">active<",
+            ">food<",
+            "(admin)",
+        ] {
+            assert!(!html.contains(raw), "{code}: {raw} shown as is");
+        }
+        assert!(html.contains(&i18n.t(lang, "o-standing-active")), "{code}");
+        assert!(html.contains(&i18n.t(lang, "o-role-admin")), "{code}");
+        let res = post(
+            &app,
+            &format!("/officer/brands/1/members?lang={code}"),
+            Some(&cookie),
+            &[
+                ("csrf", &csrf),
+                ("producer", "1"),
+                ("valid_from", "2027-01-01"),
+                ("valid_until", "2026-01-01"),
+            ],
+        )
+        .await;
+        assert_eq!(res.status, 422, "{code}");
+        let text = res.text();
+        assert!(
+            text.contains(&i18n.t(lang, "o-invalid-valid_until")),
+            "{code}: {text}"
+        );
+        assert!(!text.contains("must be after"), "{code}: English rule text");
+        // A rule of the registry (revoking twice) is refused in words of the language too.
+        let res = post(
+            &app,
+            &format!("/officer/certificates/{number}/revoke?lang={code}"),
+            Some(&cookie),
+            &[("csrf", &csrf), ("reason", "Contrôle")],
+        )
+        .await;
+        assert_eq!(res.status, 409, "{code}: {res:?}");
+        let text = res.text();
+        assert!(
+            text.contains(&i18n.t(lang, "o-conflict-already_revoked")),
+            "{code}: {text}"
+        );
+        assert!(
+            !text.contains("is already revoked"),
+            "{code}: English rule text"
+        );
+    }
+}
+
+/// Issue 14: a producer's details are part of every verdict of its labels, so a change of them
+/// bumps the cache epoch (other nodes then drop their cached statuses); before, only the node
+/// that made the change dropped its cache.
+#[tokio::test]
+async fn a_producer_change_bumps_the_cache_epoch() {
+    let app = TestApp::new().await;
+    let key = app.key(tasdiq::domain::values::Role::Officer).await;
+    let before = tasdiq::store::signing_keys::epoch(app.conn())
+        .await
+        .unwrap();
+    let res = app
+        .json(
+            Method::PATCH,
+            "/api/v1/producers/1",
+            Some(&key),
+            &serde_json::json!({ "province": "Essaouira" }),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{res:?}");
+    let after = tasdiq::store::signing_keys::epoch(app.conn())
+        .await
+        .unwrap();
+    assert!(after > before, "epoch {before} → {after}");
+}

@@ -1,24 +1,19 @@
 //! The officers' API (contract §3, "Officers"): brands, producers, rights of use, certificates
-//! and the audit log. Every change runs in one transaction with its audit entry; status
-//! changes bump the cache epoch in that transaction, so the next verdict on any node sees them.
+//! and the audit log. Handlers read the request, call one `service` function (which holds the
+//! rules, the transaction, the audit entry and the cache epoch) and answer.
 
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use std::future::Future;
-use std::sync::Arc;
-use utoipa_axum::router::OpenApiRouter;
-
-use sea_orm::DatabaseTransaction;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
+use utoipa_axum::router::OpenApiRouter;
 
 use super::auth::Principal;
 use super::error::ApiError;
+use crate::service::{By, Idempotency, Outcome, ServiceError};
 use crate::state::AppState;
-use crate::store::StoreError;
-use crate::store::idempotency::{self, Stored};
 
 pub mod audit;
 pub mod brands;
@@ -65,75 +60,57 @@ pub fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> 
     Ok(Some(s.to_owned()))
 }
 
-/// What a write produced: status, body, and whether statuses changed (cache invalidation).
-pub struct Written<T> {
-    pub status: StatusCode,
-    pub body: T,
-    pub statuses_changed: bool,
-    pub location: Option<String>,
-}
-
-/// Runs a write in one transaction. With an `Idempotency-Key`, a retry of the same request
-/// within 24 hours gets the stored answer (and `Idempotent-Replayed: true`); the same key with
-/// a different request is a 422.
-pub async fn write<T: Serialize, Fut>(
-    state: &AppState,
+/// Who acts, for a service call: the caller, and the `Idempotency-Key` (if sent) with what
+/// identifies this request (`route`, the canonical body) and the status of its first answer.
+pub fn by(
     who: &Principal,
     headers: &HeaderMap,
     route: &str,
     request: &Value,
-    work: impl Fn(Arc<DatabaseTransaction>) -> Fut,
-) -> Result<Response, ApiError>
-where
-    Fut: Future<Output = Result<Written<T>, StoreError>>,
-{
-    let key = idempotency_key(headers)?;
-    let hash = {
+    status: StatusCode,
+) -> Result<By, ApiError> {
+    let idempotency = idempotency_key(headers)?.map(|key| {
         let canonical = serde_json_canonicalizer::to_vec(request).unwrap_or_default();
         let mut h = Sha256::new();
         h.update(route.as_bytes());
         h.update([0]);
         h.update(&canonical);
-        hex::encode(h.finalize())
+        Idempotency {
+            key,
+            route: route.to_owned(),
+            request_hash: hex::encode(h.finalize()),
+            status: status.as_u16(),
+        }
+    });
+    Ok(By {
+        actor: who.actor.clone(),
+        idempotency,
+    })
+}
+
+/// The answer to a write: the result as JSON with `status` (and `Location`, if given), or the
+/// stored first answer of a retried request with `Idempotent-Replayed: true`.
+pub fn answer<T: Serialize>(
+    outcome: Outcome<T>,
+    status: StatusCode,
+    location: impl FnOnce(&T) -> Option<String>,
+) -> Result<Response, ApiError> {
+    let (status, body, replayed, location) = match outcome {
+        Outcome::Done(v) => {
+            let body = serde_json::to_string(&v).map_err(ApiError::internal)?;
+            (status, body, false, location(&v))
+        }
+        Outcome::Replayed(stored) => (
+            StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK),
+            stored.response,
+            true,
+            None,
+        ),
     };
-    let (key, hash, work) = (&key, &hash, &work);
-    let outcome = state
-        .write(|tx| async move {
-            let previous = match key {
-                Some(k) => idempotency::get(&*tx, &who.actor, k).await?,
-                None => None,
-            };
-            if let Some(stored) = previous {
-                if stored.route != route || stored.request_hash != *hash {
-                    return Err(StoreError::Unprocessable(
-                        "this Idempotency-Key was already used with a different request; use a new key".into(),
-                    ));
-                }
-                return Ok((stored, true, false, None));
-            }
-            let w = work(tx.clone()).await?;
-            let stored = Stored {
-                route: route.to_owned(),
-                request_hash: hash.clone(),
-                status: w.status.as_u16(),
-                response: serde_json::to_string(&w.body)
-                    .map_err(|e| StoreError::Corrupt(e.to_string()))?,
-            };
-            if let Some(k) = key {
-                idempotency::put(&*tx, &who.actor, k, &stored).await?;
-            }
-            Ok((stored, false, w.statuses_changed, w.location))
-        })
-        .await?;
-    let (stored, replayed, changed, location) = outcome;
-    if changed {
-        state.statuses_changed();
-    }
-    let status = StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK);
     let mut res = (
         status,
         [(axum::http::header::CONTENT_TYPE, "application/json")],
-        stored.response,
+        body,
     )
         .into_response();
     if replayed {
@@ -146,20 +123,18 @@ where
     Ok(res)
 }
 
-/// Collects field errors; a non-empty list is a 422.
-#[derive(Default)]
-pub struct Checks(pub Vec<crate::domain::values::FieldError>);
-
-impl Checks {
-    pub fn take<T>(&mut self, r: Result<T, crate::domain::values::FieldError>) -> Option<T> {
-        r.map_err(|e| self.0.push(e)).ok()
-    }
-
-    pub fn finish(self) -> Result<(), ApiError> {
-        if self.0.is_empty() {
-            Ok(())
-        } else {
-            Err(ApiError::invalid(self.0))
+impl From<ServiceError> for ApiError {
+    fn from(e: ServiceError) -> Self {
+        match e {
+            ServiceError::Invalid(errors) => ApiError::invalid(errors),
+            ServiceError::NotFound(detail) => ApiError::not_found(detail),
+            ServiceError::Conflict { reason, detail } => ApiError::conflict(reason, detail),
+            ServiceError::Unprocessable(detail) => {
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, detail)
+            }
+            ServiceError::Unavailable(detail) => ApiError::unavailable(detail),
+            ServiceError::Store(e) => ApiError::from(e),
+            ServiceError::Internal(cause) => ApiError::internal(cause),
         }
     }
 }

@@ -6,11 +6,12 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::{Value, context};
 
-use super::{Posted, Ui, field};
-use crate::domain::values::{self, Role};
-use crate::keystore;
+use serde::Deserialize;
+
+use super::{Posted, Ui};
+use crate::service::{ServiceError, accounts, keys};
 use crate::state::AppState;
-use crate::store::{self as st, StoreError};
+use crate::store as st;
 
 async fn officers_page(
     state: &AppState,
@@ -25,6 +26,7 @@ async fn officers_page(
                 .map(|o| {
                     context! {
                         id => o.id, email => o.email.clone(), role => o.role.as_str(),
+                        role_name => ui.word("role", o.role.as_str()),
                         disabled => o.disabled_at.is_some(), me => o.id == ui.session.officer.id,
                     }
                 })
@@ -55,23 +57,14 @@ async fn set_disabled(state: &AppState, ui: &Ui, id: &str, disable: bool) -> Res
     let Ok(id) = id.parse::<i64>() else {
         return ui.not_found();
     };
-    if disable && id == ui.session.officer.id {
-        let text = ui.t("o-disable-self");
-        return officers_page(state, ui, StatusCode::CONFLICT, Some(text)).await;
-    }
-    let actor = ui.actor();
-    let actor = actor.as_str();
-    match state
-        .write(|tx| async move { st::officers::set_disabled(&*tx, id, disable, actor).await })
-        .await
-    {
+    let me = Some(ui.session.officer.id);
+    match accounts::set_disabled(state, &ui.by(), id, disable, me).await {
         Ok(_) => Redirect::to("/officer/admin/officers").into_response(),
-        Err(StoreError::NotFound(_)) => ui.not_found(),
-        Err(e @ StoreError::Conflict { .. }) => {
-            let detail = crate::http::error::ApiError::from(e).detail;
-            officers_page(state, ui, StatusCode::CONFLICT, Some(detail)).await
+        Err(e @ ServiceError::Conflict { .. }) => {
+            let (status, text) = ui.explain(&e);
+            officers_page(state, ui, status, Some(text)).await
         }
-        Err(e) => ui.failed(e),
+        Err(e) => ui.finish(Err(e.into())),
     }
 }
 
@@ -91,43 +84,54 @@ pub(super) async fn enable_officer(
     set_disabled(&state, &ui, &id, false).await
 }
 
+/// The form that creates an officer account.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub(super) struct OfficerForm {
+    email: String,
+    role: String,
+    password: String,
+}
+
 pub(super) async fn create_officer(
     State(state): State<AppState>,
-    Posted { ui, form }: Posted,
+    Posted { ui, form }: Posted<OfficerForm>,
 ) -> Response {
     if !ui.admin() {
         return ui.forbidden();
     }
-    let role = Role::parse("role", field(&form, "role"))
-        .ok()
-        .filter(|r| *r != Role::Retailer);
-    let email = values::email(field(&form, "email")).ok();
-    let password = form.get("password").cloned().unwrap_or_default();
-    let (Some(role), Some(email), true) = (role, email, password.chars().count() >= 12) else {
-        return ui.message(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "error-bad-request-title",
-            "e-mail, role, and a password of at least 12 characters".into(),
-        );
-    };
-    let hashed = match st::officers::hash(&password).await {
-        Ok(h) => h,
-        Err(e) => return ui.failed(e),
-    };
-    let actor = ui.actor();
-    let (actor, email, hashed) = (actor.as_str(), email.as_str(), &hashed);
-    let created = state
-        .write(|tx| async move { st::officers::create(&*tx, email, hashed, role, actor).await })
-        .await;
+    let created = accounts::create_officer(
+        &state,
+        &ui.by(),
+        form.email.trim(),
+        form.role.trim(),
+        &form.password,
+    )
+    .await;
     match created {
         Ok(_) => Redirect::to("/officer/admin/officers").into_response(),
-        Err(e) => ui.failed(e),
+        Err(e) => {
+            let (status, text) = ui.explain(&e);
+            officers_page(&state, &ui, status, Some(text)).await
+        }
     }
 }
 
-async fn apikeys_page(state: &AppState, ui: &Ui, secret: Option<String>) -> Response {
+async fn apikeys_page(
+    state: &AppState,
+    ui: &Ui,
+    secret: Option<String>,
+    error: Option<(StatusCode, String)>,
+) -> Response {
+    let (status, error) = match error {
+        Some((status, text)) => (status, Some(text)),
+        None => (StatusCode::OK, None),
+    };
     match st::api_keys::list(&state.db).await {
-        Ok(rows) => ui.page(StatusCode::OK, "officer/admin.html", context! { section => "apikeys", heading => ui.t("o-nav-apikeys"), rows => rows, secret => secret }),
+        Ok(rows) => {
+            let rows = ui.named(&rows, "role", "role");
+            ui.page(status, "officer/admin.html", context! { section => "apikeys", heading => ui.t("o-nav-apikeys"), rows => rows, secret => secret, error => error })
+        }
         Err(e) => ui.failed(e),
     }
 }
@@ -136,36 +140,31 @@ pub(super) async fn apikeys(State(state): State<AppState>, ui: Ui) -> Response {
     if !ui.admin() {
         return ui.forbidden();
     }
-    apikeys_page(&state, &ui, None).await
+    apikeys_page(&state, &ui, None, None).await
+}
+
+/// The form that creates an API key.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub(super) struct ApiKeyForm {
+    name: String,
+    role: String,
 }
 
 pub(super) async fn create_apikey(
     State(state): State<AppState>,
-    Posted { ui, form }: Posted,
+    Posted { ui, form }: Posted<ApiKeyForm>,
 ) -> Response {
     if !ui.admin() {
         return ui.forbidden();
     }
-    let role = Role::parse("role", field(&form, "role"))
-        .ok()
-        .filter(|r| *r != Role::Admin);
-    let name = values::text("name", field(&form, "name"), 100).ok();
-    let (Some(role), Some(name)) = (role, name) else {
-        return ui.message(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "error-bad-request-title",
-            "name, and role officer or retailer".into(),
-        );
-    };
-    let actor = ui.actor();
-    let (actor, name) = (actor.as_str(), name.as_str());
-    let created = state
-        .write(|tx| async move { st::api_keys::create(&*tx, name, role, actor).await })
-        .await;
-    match created {
+    match accounts::create_api_key(&state, &ui.by(), form.name.trim(), form.role.trim()).await {
         // Shown once, on this answer only; never stored in the clear.
-        Ok((_, secret)) => apikeys_page(&state, &ui, Some(secret)).await,
-        Err(e) => ui.failed(e),
+        Ok((_, secret)) => apikeys_page(&state, &ui, Some(secret), None).await,
+        Err(e) => {
+            let error = ui.explain(&e);
+            apikeys_page(&state, &ui, None, Some(error)).await
+        }
     }
 }
 
@@ -180,14 +179,9 @@ pub(super) async fn revoke_apikey(
     let Ok(id) = id.parse::<i64>() else {
         return ui.not_found();
     };
-    let actor = ui.actor();
-    let actor = actor.as_str();
-    let done = state
-        .write(|tx| async move { st::api_keys::revoke(&*tx, id, actor).await })
-        .await;
-    match done {
+    match accounts::revoke_api_key(&state, &ui.by(), id).await {
         Ok(_) => Redirect::to("/officer/admin/apikeys").into_response(),
-        Err(e) => ui.failed(e),
+        Err(e) => ui.finish(Err(e.into())),
     }
 }
 
@@ -201,6 +195,7 @@ pub(super) async fn keys(State(state): State<AppState>, ui: Ui) -> Response {
         .iter()
         .map(|k| context! {
             kid => k.kid.to_string(), status => k.status.as_str(), created => k.created.to_rfc3339(),
+            status_name => ui.word("key", k.status.as_str()),
             compromised_since => k.compromised_since.map(|t| t.to_rfc3339()), secret => k.secret.is_some(),
         })
         .collect();
@@ -218,20 +213,8 @@ pub(super) async fn rotate_key(
     if !ui.admin() {
         return ui.forbidden();
     }
-    match keystore::rotate(&state.db, &state.config.keys_dir, &ui.actor()).await {
-        Ok(_) => {
-            if let Err(e) = state.reload_keys().await {
-                tracing::error!(error = %e, "key ring reload failed after rotation");
-            }
-            Redirect::to("/officer/admin/keys").into_response()
-        }
-        Err(e) => {
-            tracing::error!(error = %e, "key rotation failed");
-            ui.message(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "error-unavailable-title",
-                String::new(),
-            )
-        }
+    match keys::rotate(&state, &ui.by()).await {
+        Ok(_) => Redirect::to("/officer/admin/keys").into_response(),
+        Err(e) => ui.finish(Err(e.into())),
     }
 }

@@ -1,7 +1,11 @@
 //! Brands and rights of use: the list, a brand's page, its status, and granting or changing a
 //! producer's right to use it.
 
+use serde::Deserialize;
+
 use super::*;
+use crate::service::registry as svc;
+use crate::views::registry::{ChangeBody, GrantBody, PatchBrand};
 
 // ----- brands and rights of use --------------------------------------------------------------
 
@@ -53,9 +57,10 @@ pub(super) async fn brands(
         .iter()
         .map(|b| {
             context! {
-                number => b.number, name => b.names.get(ui.lang.code()), kind => b.kind.as_str(),
+                number => b.number, name => b.names.get(ui.lang.code()), kind => b.kind.as_str(), kind_name => ui.word("kind", b.kind.as_str()),
                 region => I18n::global().t(ui.lang, &format!("region-{}", b.region.as_str())),
-                status => b.status.as_str(), members => b.members,
+                status => b.status.as_str(), status_name => ui.word("standing", b.status.as_str()),
+                members => b.members,
             }
         })
         .collect();
@@ -80,7 +85,33 @@ pub(super) async fn brand(
     RawQuery(raw): RawQuery,
 ) -> Response {
     let q = query(raw.as_deref());
-    brand_page(&state, &ui, &number, flash(&q, &ui), None, Form::new()).await
+    let page = brand_page(
+        &state,
+        &ui,
+        &number,
+        flash(&q, &ui),
+        None,
+        GrantForm::default(),
+    )
+    .await;
+    ui.finish(page)
+}
+
+/// The fields of the form that grants a right of use, kept to show again after a refusal.
+#[derive(Default, Deserialize, Serialize)]
+#[serde(default)]
+pub(super) struct GrantForm {
+    producer: String,
+    valid_from: String,
+    valid_until: String,
+}
+
+/// The fields of a status change (of a brand, or of a right of use).
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub(super) struct StatusForm {
+    status: String,
+    reason: String,
 }
 
 async fn brand_page(
@@ -88,70 +119,53 @@ async fn brand_page(
     ui: &Ui,
     number: &str,
     flash: Option<String>,
-    error: Option<String>,
-    grant: Form,
-) -> Response {
-    let Some(number) = brand_number(number) else {
-        return ui.not_found();
+    error: Option<(StatusCode, String)>,
+    grant: GrantForm,
+) -> PageResult {
+    let number = brand_number(number).ok_or(PageError::NotFound)?;
+    let brand = registry::get_brand(&state.db, number).await?;
+    let members = registry::list_members(&state.db, number, 500, 0)
+        .await?
+        .items;
+    let (status, error) = match error {
+        Some((status, text)) => (status, Some(text)),
+        None => (StatusCode::OK, None),
     };
-    let brand = match registry::get_brand(&state.db, number).await {
-        Ok(b) => b,
-        Err(e) => return ui.failed(e),
-    };
-    let members = match registry::list_members(&state.db, number, 500, 0).await {
-        Ok(m) => m.items,
-        Err(e) => return ui.failed(e),
-    };
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
-    ui.page(status, "officer/brand.html", context! {
+    let members = ui.named(&members, "status", "standing");
+    Ok(ui.page(status, "officer/brand.html", context! {
         brand => context! {
             number => brand.number, name => brand.names.get(ui.lang.code()), names => brand.names,
             kind => brand.kind.as_str(), category => brand.category.as_str(),
+            kind_name => ui.word("kind", brand.kind.as_str()),
+            category_name => ui.word("category", brand.category.as_str()),
             region => I18n::global().t(ui.lang, &format!("region-{}", brand.region.as_str())),
-            status => brand.status.as_str(), status_reason => brand.status_reason,
+            status => brand.status.as_str(), status_name => ui.word("standing", brand.status.as_str()),
+            status_reason => brand.status_reason,
         },
         members => members,
         grant => grant,
         flash => flash,
         error => error,
-    })
+    }))
 }
 
 pub(super) async fn brand_status(
     State(state): State<AppState>,
     axum::extract::Path(number): axum::extract::Path<String>,
-    Posted { ui, form }: Posted,
+    Posted { ui, form }: Posted<StatusForm>,
 ) -> Response {
-    let Some(n) = brand_number(&number) else {
-        return ui.not_found();
+    let (state, ui) = (&state, &ui);
+    let page = async move {
+        let n = brand_number(&number).ok_or(PageError::NotFound)?;
+        let patch = PatchBrand {
+            status: Some(form.status),
+            reason: Some(form.reason),
+            ..PatchBrand::default()
+        };
+        let result = svc::update_brand(state, &ui.by(), n, &patch).await;
+        after_brand_change(state, ui, &number, n, result, GrantForm::default()).await
     };
-    let status = Standing::parse("status", field(&form, "status"));
-    let reason = values::text("reason", field(&form, "reason"), 500);
-    let (Ok(status), Ok(reason)) = (status, reason) else {
-        return brand_page(
-            &state,
-            &ui,
-            &number,
-            None,
-            Some(ui.t("report-invalid").replace("200", "500")),
-            Form::new(),
-        )
-        .await;
-    };
-    let patch = BrandPatch {
-        status: Some((status, reason)),
-        ..BrandPatch::default()
-    };
-    let actor = ui.actor();
-    let (actor, patch) = (actor.as_str(), &patch);
-    let result = state
-        .write(|tx| async move { st::brands::update(&*tx, n, patch, actor).await })
-        .await;
-    after_brand_change(&state, &ui, &number, n, result, Form::new()).await
+    ui.finish(page.await)
 }
 
 /// After a change on a brand's page: back to the page with "saved", or the page with the error.
@@ -160,17 +174,15 @@ async fn after_brand_change<T>(
     ui: &Ui,
     number: &str,
     n: BrandNumber,
-    result: Result<T, StoreError>,
-    form: Form,
-) -> Response {
+    result: Result<T, ServiceError>,
+    form: GrantForm,
+) -> PageResult {
     match result {
-        Ok(_) => {
-            state.statuses_changed();
-            Redirect::to(&format!("/officer/brands/{n}?saved=1")).into_response()
-        }
+        Ok(_) => Ok(Redirect::to(&format!("/officer/brands/{n}?saved=1")).into_response()),
+        Err(ServiceError::NotFound(_)) => Err(PageError::NotFound),
         Err(e) => {
-            let detail = crate::http::error::ApiError::from(e).detail;
-            brand_page(state, ui, number, None, Some(detail), form).await
+            let error = Some(ui.explain(&e));
+            brand_page(state, ui, number, None, error, form).await
         }
     }
 }
@@ -178,90 +190,41 @@ async fn after_brand_change<T>(
 pub(super) async fn grant(
     State(state): State<AppState>,
     axum::extract::Path(number): axum::extract::Path<String>,
-    Posted { ui, form }: Posted,
+    Posted { ui, form }: Posted<GrantForm>,
 ) -> Response {
-    let Some(n) = brand_number(&number) else {
-        return ui.not_found();
+    let (state, ui) = (&state, &ui);
+    let page = async move {
+        let n = brand_number(&number).ok_or(PageError::NotFound)?;
+        let body = GrantBody {
+            // Not a number: 0, which the service refuses as it refuses any id below 1.
+            producer: form.producer.trim().parse().unwrap_or(0),
+            valid_from: form.valid_from.trim().to_owned(),
+            valid_until: form.valid_until.trim().to_owned(),
+        };
+        let result = svc::grant(state, &ui.by(), n, &body).await;
+        after_brand_change(state, ui, &number, n, result, form).await
     };
-    let producer: Option<i64> = field(&form, "producer").parse().ok().filter(|p| *p > 0);
-    let from = values::iso_date("valid_from", field(&form, "valid_from"));
-    let until = values::iso_date("valid_until", field(&form, "valid_until"));
-    let (Some(producer), Ok(from), Ok(until)) = (producer, from, until) else {
-        return brand_page(
-            &state,
-            &ui,
-            &number,
-            None,
-            Some(format!(
-                "{}: {}",
-                ui.t("o-grant-title"),
-                ui.t("error-bad-request-title")
-            )),
-            form,
-        )
-        .await;
-    };
-    if until <= from {
-        return brand_page(
-            &state,
-            &ui,
-            &number,
-            None,
-            Some("valid_until: must be after valid_from".into()),
-            form,
-        )
-        .await;
-    }
-    let actor = ui.actor();
-    let actor = actor.as_str();
-    let result = state
-        .write(
-            |tx| async move { st::memberships::grant(&*tx, n, producer, from, until, actor).await },
-        )
-        .await;
-    after_brand_change(&state, &ui, &number, n, result, form).await
+    ui.finish(page.await)
 }
 
 pub(super) async fn change_member(
     State(state): State<AppState>,
     axum::extract::Path((number, producer)): axum::extract::Path<(String, String)>,
-    Posted { ui, form }: Posted,
+    Posted { ui, form }: Posted<StatusForm>,
 ) -> Response {
-    let (Some(n), Ok(producer)) = (brand_number(&number), producer.parse::<i64>()) else {
-        return ui.not_found();
+    let (state, ui) = (&state, &ui);
+    let page = async move {
+        let n = brand_number(&number).ok_or(PageError::NotFound)?;
+        let producer: i64 = producer.parse().map_err(|_| PageError::NotFound)?;
+        let reason = form.reason.trim();
+        let body = ChangeBody {
+            status: Some(form.status.trim().to_owned()),
+            reason: (!reason.is_empty()).then(|| reason.to_owned()),
+            valid_from: None,
+            valid_until: None,
+        };
+        let result = svc::change_membership(state, &ui.by(), n, producer, &body).await;
+        after_brand_change(state, ui, &number, n, result, GrantForm::default()).await
     };
-    let Ok(status) = Standing::parse("status", field(&form, "status")) else {
-        return brand_page(
-            &state,
-            &ui,
-            &number,
-            None,
-            Some("status: active, suspended or withdrawn".into()),
-            Form::new(),
-        )
-        .await;
-    };
-    let reason = field(&form, "reason").to_owned();
-    if status != Standing::Active && reason.is_empty() {
-        return brand_page(
-            &state,
-            &ui,
-            &number,
-            None,
-            Some(format!("{}: {}", ui.t("o-reason"), "required")),
-            Form::new(),
-        )
-        .await;
-    }
-    let actor = ui.actor();
-    let (actor, reason) = (
-        actor.as_str(),
-        Some(reason.as_str()).filter(|r| !r.is_empty()),
-    );
-    let result = state
-        .write(|tx| async move {
-            st::memberships::set_status(&*tx, n, producer, status, reason, None, actor).await
-        })
-        .await;
-    after_brand_change(&state, &ui, &number, n, result, Form::new()).await
+    ui.finish(page.await)
 }

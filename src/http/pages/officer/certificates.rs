@@ -1,7 +1,11 @@
 //! Certificates: the recent ones, issuance, one certificate with its label downloads, and
 //! revocation.
 
+use serde::Deserialize;
+
 use super::*;
+use crate::service::{Outcome, issuance};
+use crate::views::certificates::IssueBody;
 
 // ----- certificates --------------------------------------------------------------------------
 
@@ -20,7 +24,7 @@ pub(super) async fn certificates(State(state): State<AppState>, ui: Ui) -> Respo
                 .map(|r| context! {
                     number => r.view.number.clone(), brand => r.view.brand.names.get(ui.lang.code()),
                     product => r.view.product.clone(), lot => r.view.lot.clone(), quantity => r.view.quantity,
-                    status => r.view.status.as_str(),
+                    status => r.view.status.as_str(), status_name => ui.word("cert", r.view.status.as_str()),
                 })
                 .collect();
             ui.page(
@@ -62,59 +66,49 @@ pub(super) async fn new_certificate(ui: Ui, RawQuery(raw): RawQuery) -> Response
     )
 }
 
-pub(super) async fn issue(State(state): State<AppState>, Posted { ui, form }: Posted) -> Response {
-    let echo = context! {
-        brand => field(&form, "brand"), producer => field(&form, "producer"), product => field(&form, "product"),
-        lot => field(&form, "lot"), quantity => field(&form, "quantity"),
-        produced_on => field(&form, "produced_on"), expires_on => field(&form, "expires_on"),
+/// The issuance form's fields, kept to show again after a refusal.
+#[derive(Default, Deserialize, Serialize)]
+#[serde(default)]
+pub(super) struct IssueForm {
+    brand: String,
+    producer: String,
+    product: String,
+    lot: String,
+    quantity: String,
+    produced_on: String,
+    expires_on: String,
+}
+
+pub(super) async fn issue(
+    State(state): State<AppState>,
+    Posted { ui, form }: Posted<IssueForm>,
+) -> Response {
+    // A number field that is not a number reads as -1, which the domain refuses by name.
+    let number = |v: &str| v.trim().parse::<i64>().unwrap_or(-1);
+    let body = IssueBody {
+        brand: number(&form.brand),
+        producer: number(&form.producer),
+        product: form.product.trim().to_owned(),
+        lot: form.lot.trim().to_owned(),
+        quantity: number(&form.quantity),
+        produced_on: form.produced_on.trim().to_owned(),
+        expires_on: form.expires_on.trim().to_owned(),
     };
-    let number = |name: &str| field(&form, name).parse::<i64>().unwrap_or(-1);
-    let now = Utc::now();
-    let req = CertificateRequest::parse(
-        &RawCertificateRequest {
-            brand: number("brand"),
-            producer: number("producer"),
-            product: field(&form, "product"),
-            lot: field(&form, "lot"),
-            quantity: number("quantity"),
-            produced_on: field(&form, "produced_on"),
-            expires_on: field(&form, "expires_on"),
-        },
-        now.date_naive(),
-    );
-    let req = match req {
-        Ok(r) => r,
-        Err(errs) => {
-            let errors = errs
-                .into_iter()
-                .map(|e| (e.field.into_owned(), e.message))
-                .collect();
-            return issue_form(&ui, echo, errors, None, StatusCode::UNPROCESSABLE_ENTITY);
-        }
-    };
-    let Some(kid) = state.key_ring().signer().map(|k| k.kid) else {
-        return issue_form(
-            &ui,
-            echo,
-            HashMap::new(),
-            Some(ui.t("error-unavailable-body")),
-            StatusCode::SERVICE_UNAVAILABLE,
-        );
-    };
-    let actor = ui.actor();
-    let (actor, r) = (actor.as_str(), &req);
-    match state
-        .write(|tx| async move { st::certificates::issue_audited(&*tx, r, kid, actor, now).await })
+    let echo = Value::from_serialize(&form);
+    match issuance::issue(&state, &ui.by(), &body)
         .await
+        .and_then(Outcome::done)
     {
-        Ok(rec) => Redirect::to(&format!(
-            "/officer/certificates/{}?saved=1",
-            rec.view.number
-        ))
-        .into_response(),
+        Ok(cert) => {
+            Redirect::to(&format!("/officer/certificates/{}?saved=1", cert.number)).into_response()
+        }
+        Err(ServiceError::Invalid(errs)) => {
+            let errors = ui.field_errors(&errs).into_iter().collect();
+            issue_form(&ui, echo, errors, None, StatusCode::UNPROCESSABLE_ENTITY)
+        }
         Err(e) => {
-            let api = crate::http::error::ApiError::from(e);
-            issue_form(&ui, echo, HashMap::new(), Some(api.detail), api.status)
+            let (status, text) = ui.explain(&e);
+            issue_form(&ui, echo, HashMap::new(), Some(text), status)
         }
     }
 }
@@ -137,6 +131,7 @@ pub(super) async fn certificate(
                 c => Value::from_serialize(&rec.view),
                 issued_by => rec.issued_by.clone(),
                 revoked => rec.view.status.as_str() == "revoked",
+                status_name => ui.word("cert", rec.view.status.as_str()),
                 pdf_to => rec.view.quantity.min(crate::printing::MAX_LABELS),
                 flash => flash(&q, &ui),
             },
@@ -146,31 +141,26 @@ pub(super) async fn certificate(
     }
 }
 
+/// The revocation form.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub(super) struct RevokeForm {
+    reason: String,
+}
+
 pub(super) async fn revoke(
     State(state): State<AppState>,
     axum::extract::Path(number): axum::extract::Path<String>,
-    Posted { ui, form }: Posted,
+    Posted { ui, form }: Posted<RevokeForm>,
 ) -> Response {
-    let Ok(n) = CertificateNumber::parse("number", &number) else {
-        return ui.not_found();
+    let (state, ui) = (&state, &ui);
+    let page = async move {
+        let n = CertificateNumber::parse("number", &number).map_err(|_| PageError::NotFound)?;
+        issuance::revoke(state, &ui.by(), n, form.reason.trim())
+            .await?
+            .done()?;
+        let done = Redirect::to(&format!("/officer/certificates/{n}?saved=1"));
+        Ok::<_, PageError>(done.into_response())
     };
-    let Ok(reason) = values::text("reason", field(&form, "reason"), 500) else {
-        return ui.message(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "error-bad-request-title",
-            format!("{}: 1-500", ui.t("o-reason")),
-        );
-    };
-    let actor = ui.actor();
-    let (actor, reason) = (actor.as_str(), reason.as_str());
-    match state
-        .write(|tx| async move { st::certificates::revoke_audited(&*tx, n, reason, actor).await })
-        .await
-    {
-        Ok(_) => {
-            state.statuses_changed();
-            Redirect::to(&format!("/officer/certificates/{n}?saved=1")).into_response()
-        }
-        Err(e) => ui.failed(e),
-    }
+    ui.finish(page.await)
 }

@@ -33,21 +33,17 @@ use certificates::{certificate, certificates, issue, new_certificate, revoke};
 use dashboard::{audit, dashboard};
 use producers::{create_producer, new_producer, producer, producers, update_producer};
 
-use crate::domain::lifecycle::{CertificateRequest, RawCertificateRequest};
-use crate::domain::values::{
-    self, BrandNumber, CertificateNumber, ProducerKind, Region, Role, Standing,
-};
-use crate::http::officer_api::producers::ProducerBody;
+use crate::domain::values::{self, BrandNumber, CertificateNumber, ProducerKind, Region, Role};
 use crate::http::session::{self, add_cookie, cookie};
 use crate::i18n::{I18n, Lang};
+pub use crate::service::accounts::account_delay;
+use crate::service::{By, ServiceError};
 use crate::state::AppState;
-use crate::store::brands::BrandPatch;
-use crate::store::producers::ProducerFields;
 use crate::store::registry::{self, BrandFilter};
 use crate::store::sessions::Session;
 use crate::store::{self as st, StoreError};
 use crate::verify;
-pub use sign_in::{account_delay, safe_next};
+pub use sign_in::safe_next;
 
 const LANG_COOKIE: &str = "tasdiq_lang";
 const LOGIN_CSRF_COOKIE: &str = "tasdiq_login";
@@ -203,6 +199,7 @@ impl Ui {
             me => context! {
                 email => self.session.officer.email.clone(),
                 role => self.session.officer.role.as_str(),
+                role_name => self.word("role", self.session.officer.role.as_str()),
                 admin => self.admin(),
             },
             csrf => self.session.csrf.clone(),
@@ -234,36 +231,197 @@ impl Ui {
         self.message(StatusCode::FORBIDDEN, "o-forbidden", String::new())
     }
 
-    fn csrf_ok(&self, form: &Form) -> bool {
-        form.get("csrf")
-            .is_some_and(|t| bool::from(t.as_bytes().ct_eq(self.session.csrf.as_bytes())))
+    fn csrf_ok(&self, sent: &str) -> bool {
+        bool::from(sent.as_bytes().ct_eq(self.session.csrf.as_bytes()))
     }
 
     fn csrf_failed(&self) -> Response {
         self.message(StatusCode::FORBIDDEN, "o-csrf-failed", String::new())
     }
 
-    /// A store failure as a page: the problem's detail, in a sentence.
+    /// A machine word (`collective_mark`, `issued`…) of `family` in the officer's language;
+    /// the word itself if it has no translation.
+    fn word(&self, family: &str, word: &str) -> String {
+        let key = format!("o-{family}-{word}");
+        if I18n::global().has(Lang::Fr, &key) {
+            self.t(&key)
+        } else {
+            word.to_owned()
+        }
+    }
+
+    /// Rows for a template, each with `<field>_name`: the named field's word translated
+    /// (`family` as in [`Self::word`]).
+    fn named<T: Serialize>(&self, rows: &[T], field: &str, family: &str) -> Vec<Value> {
+        rows.iter()
+            .map(|row| {
+                let mut v = serde_json::to_value(row).unwrap_or_default();
+                if let Some(o) = v.as_object_mut() {
+                    let word = o
+                        .get(field)
+                        .and_then(|w| w.as_str())
+                        .unwrap_or("")
+                        .to_owned();
+                    o.insert(format!("{field}_name"), self.word(family, &word).into());
+                }
+                Value::from_serialize(&v)
+            })
+            .collect()
+    }
+
+    /// A failed query as a page.
     fn failed(&self, e: StoreError) -> Response {
-        let api = crate::http::error::ApiError::from(e);
-        self.page(
-            api.status,
-            "officer/message.html",
-            context! { heading => self.t("error-bad-request-title"), text => api.detail },
-        )
+        self.finish(Err(e.into()))
+    }
+
+    /// Who acts, for the service.
+    fn by(&self) -> By {
+        By::actor(self.actor())
+    }
+
+    /// A page handler's result: its page, or the error as a page in the officer's language.
+    fn finish(&self, r: PageResult) -> Response {
+        match r {
+            Ok(res) => res,
+            Err(PageError::NotFound) => self.not_found(),
+            Err(PageError::Service(e)) => {
+                let (status, text) = self.explain(&e);
+                if matches!(e, ServiceError::NotFound(_)) {
+                    return self.not_found();
+                }
+                self.message(status, "error-bad-request-title", text)
+            }
+        }
+    }
+
+    /// A refusal or failure of the service, in a sentence of the officer's language, with the
+    /// status the page is answered with.
+    fn explain(&self, e: &ServiceError) -> (StatusCode, String) {
+        let i18n = I18n::global();
+        match e {
+            ServiceError::Invalid(errors) => {
+                let text = self
+                    .field_errors(errors)
+                    .into_iter()
+                    .map(|(field, message)| format!("{}: {message}", self.field_label(&field)))
+                    .collect::<Vec<_>>()
+                    .join(" · ");
+                (StatusCode::UNPROCESSABLE_ENTITY, text)
+            }
+            ServiceError::NotFound(_) => (StatusCode::NOT_FOUND, self.t("error-not-found-title")),
+            ServiceError::Conflict { reason, .. } => {
+                let key = format!("o-conflict-{reason}");
+                let key = if i18n.has(Lang::Fr, &key) {
+                    key
+                } else {
+                    "o-conflict".into()
+                };
+                (StatusCode::CONFLICT, self.t(&key))
+            }
+            ServiceError::Unprocessable(_) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                self.t("error-bad-request-title"),
+            ),
+            ServiceError::Unavailable(_) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                self.t("error-unavailable-body"),
+            ),
+            ServiceError::Store(s) if s.is_unavailable() => {
+                tracing::warn!(error = %s, "database unavailable");
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    self.t("error-unavailable-body"),
+                )
+            }
+            ServiceError::Store(_) | ServiceError::Internal(_) => {
+                tracing::error!(cause = %e, "officer page failed");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    self.t("error-unavailable-body"),
+                )
+            }
+        }
+    }
+
+    /// Refused fields, each with what the field takes, in the officer's language (keyed by
+    /// the form field's name, for display next to it).
+    fn field_errors(&self, errors: &[values::FieldError]) -> Vec<(String, String)> {
+        let i18n = I18n::global();
+        let mut out: Vec<(String, String)> = Vec::new();
+        for e in errors {
+            let field = e.field.replace('.', "-");
+            if out.iter().any(|(f, _)| *f == field) {
+                continue;
+            }
+            let key = format!("o-invalid-{field}");
+            let key = if i18n.has(Lang::Fr, &key) {
+                key
+            } else {
+                "o-invalid".into()
+            };
+            out.push((field, self.t(&key)));
+        }
+        out
+    }
+
+    /// A form field's label (the one its form shows), for messages that name it.
+    fn field_label(&self, field: &str) -> String {
+        let key = match field {
+            "producer" => "o-producer-id".to_owned(),
+            "brand" | "number" => "o-brand-number".to_owned(),
+            "region" => "o-filter-region".to_owned(),
+            f if f.starts_with("names-") => "o-name".to_owned(),
+            f => format!("o-{}", f.replace('_', "-")),
+        };
+        if I18n::global().has(Lang::Fr, &key) {
+            self.t(&key)
+        } else {
+            field.to_owned()
+        }
     }
 }
 
-type Form = HashMap<String, String>;
+/// What a page handler's body returns, so that it can use `?`; [`Ui::finish`] turns it into
+/// the page.
+type PageResult = Result<Response, PageError>;
 
-/// A form posted by a signed-in officer, its CSRF token checked: a form without the session's
-/// token is refused before any handler sees it.
-pub struct Posted {
-    pub ui: Ui,
-    pub form: Form,
+/// Why a page could not be shown.
+enum PageError {
+    NotFound,
+    Service(ServiceError),
 }
 
-impl axum::extract::FromRequest<AppState> for Posted {
+impl From<ServiceError> for PageError {
+    fn from(e: ServiceError) -> Self {
+        PageError::Service(e)
+    }
+}
+
+impl From<StoreError> for PageError {
+    fn from(e: StoreError) -> Self {
+        PageError::Service(e.into())
+    }
+}
+
+/// Query strings, read as name → value.
+type Form = HashMap<String, String>;
+
+/// The CSRF field every officer form carries.
+#[derive(serde::Deserialize)]
+struct CsrfField {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// A form posted by a signed-in officer, read into `F` (a struct of the form's fields, each
+/// defaulting to empty), its CSRF token checked: a form without the session's token is refused
+/// before any handler sees it.
+pub struct Posted<F = Form> {
+    pub ui: Ui,
+    pub form: F,
+}
+
+impl<F: serde::de::DeserializeOwned> axum::extract::FromRequest<AppState> for Posted<F> {
     type Rejection = Response;
 
     async fn from_request(req: axum::extract::Request, state: &AppState) -> Result<Self, Response> {
@@ -273,10 +431,19 @@ impl axum::extract::FromRequest<AppState> for Posted {
         let RawForm(bytes) = RawForm::from_request(req, state)
             .await
             .map_err(IntoResponse::into_response)?;
-        let form = parse_form(&bytes);
-        if !ui.csrf_ok(&form) {
+        let sent: CsrfField = serde_urlencoded::from_bytes(&bytes).unwrap_or(CsrfField {
+            csrf: String::new(),
+        });
+        if !ui.csrf_ok(&sent.csrf) {
             return Err(ui.csrf_failed());
         }
+        let Ok(form) = serde_urlencoded::from_bytes::<F>(&bytes) else {
+            return Err(ui.message(
+                StatusCode::BAD_REQUEST,
+                "error-bad-request-title",
+                String::new(),
+            ));
+        };
         Ok(Posted { ui, form })
     }
 }

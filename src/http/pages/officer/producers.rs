@@ -1,7 +1,11 @@
 //! Producers: search, registration and edits, with the API's checks and errors by field.
 
+use serde::Deserialize;
+
 use super::brands::region_options;
 use super::*;
+use crate::service::{Outcome, registry as svc};
+use crate::views::registry::ProducerBody;
 
 // ----- producers -----------------------------------------------------------------------------
 
@@ -27,7 +31,8 @@ pub(super) async fn producers(
                 .items
                 .iter()
                 .map(|p| context! {
-                    id => p.id, name => p.name.clone(), kind => p.kind.as_str(), ice => p.ice.clone(),
+                    id => p.id, name => p.name.clone(), kind => p.kind.as_str(),
+                    kind_name => ui.word("producer", p.kind.as_str()), ice => p.ice.clone(),
                     region => I18n::global().t(ui.lang, &format!("region-{}", p.region.as_str())),
                     women_led => p.women_led, youth_led => p.youth_led,
                 })
@@ -48,7 +53,10 @@ fn producer_form(
     status: StatusCode,
     flash: Option<String>,
 ) -> Response {
-    let kinds: Vec<&str> = ProducerKind::ALL.iter().map(|k| k.as_str()).collect();
+    let kinds: Vec<Value> = ProducerKind::ALL
+        .iter()
+        .map(|k| context! { slug => k.as_str(), name => ui.word("producer", k.as_str()) })
+        .collect();
     ui.page(
         status,
         "officer/producer.html",
@@ -70,41 +78,49 @@ pub(super) async fn new_producer(ui: Ui) -> Response {
     )
 }
 
-/// Reads the producer form with the API's checks; errors are keyed by field for display next
-/// to it.
-fn read_producer(form: &Form) -> Result<ProducerFields, HashMap<String, String>> {
-    let text = |name| Some(field(form, name).to_owned());
-    ProducerBody {
-        name: text("name"),
-        kind: text("kind"),
-        ice: text("ice"),
-        register_number: text("register_number"),
-        region: text("region"),
-        province: text("province"),
-        women_led: Some(field(form, "women_led") == "true"),
-        youth_led: Some(field(form, "youth_led") == "true"),
-    }
-    .fields(None)
-    .map_err(|errors| {
-        errors
-            .into_iter()
-            .map(|e| (e.field.into_owned(), e.message))
-            .collect()
-    })
+/// The producer form's fields, kept to show again after a refusal.
+#[derive(Default, Deserialize, Serialize)]
+#[serde(default)]
+pub(super) struct ProducerForm {
+    name: String,
+    kind: String,
+    ice: String,
+    register_number: String,
+    region: String,
+    province: String,
+    women_led: String,
+    youth_led: String,
 }
 
-fn form_value(form: &Form, id: Option<i64>) -> Value {
-    context! {
-        id => id, name => field(form, "name"), kind => field(form, "kind"), ice => field(form, "ice"),
-        register_number => field(form, "register_number"), region => field(form, "region"),
-        province => field(form, "province"), women_led => field(form, "women_led") == "true",
-        youth_led => field(form, "youth_led") == "true",
+impl ProducerForm {
+    /// The form as the API's body: every field sent, checked by the same rules.
+    fn body(&self) -> ProducerBody {
+        let text = |v: &str| Some(v.trim().to_owned());
+        ProducerBody {
+            name: text(&self.name),
+            kind: text(&self.kind),
+            ice: text(&self.ice),
+            register_number: text(&self.register_number),
+            region: text(&self.region),
+            province: text(&self.province),
+            women_led: Some(self.women_led == "true"),
+            youth_led: Some(self.youth_led == "true"),
+        }
+    }
+
+    fn value(&self, id: Option<i64>) -> Value {
+        context! {
+            id => id, name => self.name.trim(), kind => self.kind.trim(), ice => self.ice.trim(),
+            register_number => self.register_number.trim(), region => self.region.trim(),
+            province => self.province.trim(), women_led => self.women_led == "true",
+            youth_led => self.youth_led == "true",
+        }
     }
 }
 
 pub(super) async fn create_producer(
     State(state): State<AppState>,
-    Posted { ui, form }: Posted,
+    Posted { ui, form }: Posted<ProducerForm>,
 ) -> Response {
     save_producer(&state, &ui, &form, None).await
 }
@@ -129,7 +145,7 @@ pub(super) async fn producer(
     producer_form(
         &ui,
         Value::from_serialize(&p),
-        Value::from_serialize(&m),
+        Value::from(ui.named(&m, "status", "standing")),
         HashMap::new(),
         StatusCode::OK,
         flash(&q, &ui),
@@ -139,7 +155,7 @@ pub(super) async fn producer(
 pub(super) async fn update_producer(
     State(state): State<AppState>,
     axum::extract::Path(id): axum::extract::Path<String>,
-    Posted { ui, form }: Posted,
+    Posted { ui, form }: Posted<ProducerForm>,
 ) -> Response {
     let Ok(id) = id.parse::<i64>() else {
         return ui.not_found();
@@ -149,45 +165,36 @@ pub(super) async fn update_producer(
 
 /// Registers a producer (`id` none) or replaces one's fields. Invalid fields, and an ICE that
 /// another producer holds, come back as the form with the error next to its field.
-async fn save_producer(state: &AppState, ui: &Ui, form: &Form, id: Option<i64>) -> Response {
-    let again = |errors, status| {
-        producer_form(
-            ui,
-            form_value(form, id),
-            Value::from(()),
-            errors,
-            status,
-            None,
-        )
+async fn save_producer(
+    state: &AppState,
+    ui: &Ui,
+    form: &ProducerForm,
+    id: Option<i64>,
+) -> Response {
+    let again = |errors: HashMap<String, String>, status| {
+        producer_form(ui, form.value(id), Value::from(()), errors, status, None)
     };
-    let fields = match read_producer(form) {
-        Ok(f) => f,
-        Err(errors) => return again(errors, StatusCode::UNPROCESSABLE_ENTITY),
+    let body = form.body();
+    let by = ui.by();
+    let saved = match id {
+        Some(id) => svc::update_producer(state, &by, id, &body).await,
+        None => svc::create_producer(state, &by, &body).await,
     };
-    let actor = ui.actor();
-    let (actor, f) = (actor.as_str(), &fields);
-    let saved = state
-        .write(|tx| async move {
-            match id {
-                Some(id) => st::producers::update(&*tx, id, f, actor).await,
-                None => st::producers::create(&*tx, f, actor).await,
-            }
-        })
-        .await;
-    match saved {
-        Ok(p) => {
-            if id.is_some() {
-                state.statuses_changed();
-            }
-            Redirect::to(&format!("/officer/producers/{}?saved=1", p.id)).into_response()
-        }
-        Err(StoreError::Conflict {
-            reason: "ice_taken",
-            detail,
-        }) => again(
-            HashMap::from([("ice".to_owned(), detail)]),
-            StatusCode::CONFLICT,
+    match saved.and_then(Outcome::done) {
+        Ok(p) => Redirect::to(&format!("/officer/producers/{}?saved=1", p.id)).into_response(),
+        Err(ServiceError::Invalid(errors)) => again(
+            ui.field_errors(&errors).into_iter().collect(),
+            StatusCode::UNPROCESSABLE_ENTITY,
         ),
-        Err(e) => ui.failed(e),
+        Err(
+            e @ ServiceError::Conflict {
+                reason: "ice_taken",
+                ..
+            },
+        ) => {
+            let (status, text) = ui.explain(&e);
+            again(HashMap::from([("ice".to_owned(), text)]), status)
+        }
+        Err(e) => ui.finish(Err(e.into())),
     }
 }
