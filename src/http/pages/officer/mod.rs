@@ -46,7 +46,6 @@ use crate::store::producers::ProducerFields;
 use crate::store::registry::{self, BrandFilter};
 use crate::store::sessions::Session;
 use crate::store::{self as st, StoreError};
-use crate::verify;
 pub use sign_in::{account_delay, safe_next};
 
 const LANG_COOKIE: &str = "tasdiq_lang";
