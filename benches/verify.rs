@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use tasdiq::AppState;
 use tasdiq::config::Config;
-use tasdiq::verify::{self, Source};
+use tasdiq::verify::Source;
 use tower::ServiceExt;
 
 struct Fixture {
@@ -53,11 +53,11 @@ fn fixture() -> Fixture {
             .collect();
         // Warm the caches as a load run would.
         for c in &codes {
-            verify::verify_one(&state, c, &Source::Consumer(None))
+            verify_one(&state, c, &Source::Consumer(None))
                 .await
                 .unwrap();
         }
-        state.scans.flush(&state.db).await.unwrap();
+        state.verifier.scans.flush(&state.db).await.unwrap();
         (state, codes)
     });
     Fixture {
@@ -66,6 +66,17 @@ fn fixture() -> Fixture {
         codes,
         _dir: dir,
     }
+}
+
+/// What the single route does: parse, check (signature through the batcher), record the scan.
+async fn verify_one(
+    state: &AppState,
+    code: &str,
+    source: &Source,
+) -> Result<tasdiq::verify::Verdict, tasdiq::store::StoreError> {
+    let label = tasdiq::domain::code::Label::parse(code).expect("a valid code");
+    let checked = state.verifier.check(&state.db, &label).await?;
+    state.verifier.record(&state.db, checked, source).await
 }
 
 fn hot_path(c: &mut Criterion) {
@@ -78,12 +89,12 @@ fn hot_path(c: &mut Criterion) {
     g.throughput(Throughput::Elements(1));
     g.bench_function("verify_one (warm cache, scan counted)", |b| {
         b.iter(|| {
-            f.rt.block_on(verify::verify_one(&f.state, code(), &source))
+            f.rt.block_on(verify_one(&f.state, code(), &source))
                 .unwrap()
         })
     });
     let verdict =
-        f.rt.block_on(verify::verify_one(&f.state, code(), &source))
+        f.rt.block_on(verify_one(&f.state, code(), &source))
             .unwrap();
     g.bench_function("verdict to JSON", |b| {
         b.iter(|| serde_json::to_vec(&verdict).unwrap())
@@ -105,13 +116,21 @@ fn hot_path(c: &mut Criterion) {
     g.sample_size(20);
     g.bench_function("verify_many 1000 codes", |b| {
         b.iter(|| {
-            f.rt.block_on(verify::verify_many(&f.state, &batch, &Source::Retailer(1)))
-                .unwrap()
+            f.rt.block_on(
+                f.state
+                    .verifier
+                    .verify_many(&f.state.db, &batch, &Source::Retailer(1)),
+            )
+            .unwrap()
         })
     });
     let results =
-        f.rt.block_on(verify::verify_many(&f.state, &batch, &Source::Retailer(1)))
-            .unwrap();
+        f.rt.block_on(
+            f.state
+                .verifier
+                .verify_many(&f.state.db, &batch, &Source::Retailer(1)),
+        )
+        .unwrap();
     g.bench_function("1000 verdicts to JSON", |b| {
         b.iter(|| serde_json::to_vec(&results).unwrap())
     });

@@ -180,6 +180,11 @@ pub struct Config {
     /// Maximum database connections in the pool.
     #[arg(long, env = "TASDIQ_DB_POOL", default_value_t = 8, global = true)]
     pub db_pool: u32,
+
+    /// Most signatures the single-code verification routes check together when requests
+    /// arrive at once (issue 19); 0 checks each request's signature on its own.
+    #[arg(long, env = "TASDIQ_VERIFY_BATCH", default_value_t = 64, global = true)]
+    pub verify_batch: usize,
 }
 
 impl Config {

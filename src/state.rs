@@ -1,10 +1,10 @@
 //! The shared state every handler sees: one clonable handle around the database pool, the
-//! configuration and the in-memory parts of the service (key ring, status cache, scan tally).
+//! configuration and the in-memory parts of the service (the verifier: key ring, status cache,
+//! scan tally, signature batcher).
 
 use std::future::Future;
 use std::ops::Deref;
-use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
@@ -18,7 +18,7 @@ use crate::domain::keys::KeyRing;
 use crate::keystore;
 use crate::metrics::Metrics;
 use crate::store::{StoreError, signing_keys};
-use crate::verify::cache::CertCache;
+use crate::verify::Verifier;
 use crate::verify::scans::{CopyThresholds, Scans};
 
 /// Everything the service holds while it runs.
@@ -26,14 +26,12 @@ pub struct App {
     pub db: DatabaseConnection,
     pub config: Config,
     pub metrics: Metrics,
-    keys: RwLock<Arc<KeyRing>>,
-    pub certs: CertCache,
-    pub scans: Scans,
+    /// Key ring, status cache, scan tally, cache epoch and signature batcher.
+    pub verifier: Verifier,
     /// The signed credential status lists, remade when statuses or keys change.
     pub status_lists: Memo,
     /// Keys the check of short codes; every node holds the same one.
     pub shortcodes: ShortCodeKey,
-    epoch: AtomicI64,
     /// SQLite has one writer: taking turns here avoids lock-upgrade failures between
     /// transactions of this process.
     write_turn: tokio::sync::Mutex<()>,
@@ -103,16 +101,14 @@ impl AppState {
         epoch: i64,
         scans: Scans,
     ) -> Self {
+        let max_batch = config.verify_batch;
         AppState(Arc::new(App {
             db,
             config,
             metrics: Metrics::default(),
-            keys: RwLock::new(Arc::new(ring)),
-            certs: CertCache::new(100_000),
-            scans,
+            verifier: Verifier::new(ring, epoch, scans, max_batch),
             status_lists: Memo::default(),
             shortcodes,
-            epoch: AtomicI64::new(epoch),
             write_turn: tokio::sync::Mutex::new(()),
         }))
     }
@@ -165,29 +161,28 @@ impl App {
 
     /// The current key ring.
     pub fn key_ring(&self) -> Arc<KeyRing> {
-        self.keys.read().unwrap_or_else(|e| e.into_inner()).clone()
+        self.verifier.key_ring()
     }
 
     /// Reloads the key ring from the table and the key folder.
     pub async fn reload_keys(&self) -> anyhow::Result<()> {
         let ring = keystore::load_ring(&self.db, &self.config.keys_dir).await?;
-        *self.keys.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(ring);
+        self.verifier.set_key_ring(ring);
         Ok(())
     }
 
     /// Drops every cached status. Called after this node commits a status change; other nodes
     /// see the change through `cache_epoch`.
     pub fn statuses_changed(&self) {
-        self.certs.invalidate();
+        self.verifier.statuses_changed();
     }
 
     /// Polls `cache_epoch`; on a change, drops cached statuses and reloads the key ring.
     pub async fn poll_epoch(&self) -> anyhow::Result<bool> {
         let now = signing_keys::epoch(&self.db).await?;
-        if self.epoch.swap(now, Ordering::AcqRel) == now {
+        if !self.verifier.epoch_seen(now) {
             return Ok(false);
         }
-        self.certs.invalidate();
         self.reload_keys().await?;
         Ok(true)
     }
@@ -239,7 +234,7 @@ impl Background {
                     }
                     _ = daily.tick() => {
                         let today = Utc::now().date_naive();
-                        if let Err(e) = state.scans.refresh_salts(&state.db, today).await {
+                        if let Err(e) = state.verifier.scans.refresh_salts(&state.db, today).await {
                             tracing::warn!(error = %e, "could not refresh scan salts");
                         }
                         let keep_from = today.pred_opt().unwrap_or(today);
@@ -275,10 +270,10 @@ impl Background {
 }
 
 async fn flush_scans(state: &AppState) {
-    match state.scans.flush(&state.db).await {
+    match state.verifier.scans.flush(&state.db).await {
         Ok(n) => state.metrics.observe_flush(n),
         Err(e) => {
-            tracing::warn!(error = %e, backlog = state.scans.backlog(), "scan flush failed; will retry")
+            tracing::warn!(error = %e, backlog = state.verifier.scans.backlog(), "scan flush failed; will retry")
         }
     }
 }

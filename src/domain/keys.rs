@@ -7,9 +7,9 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 use ed25519_dalek::{SigningKey, VerifyingKey};
 
+use super::certificate::CertFacts;
 use super::code::{Kid, Label, LabelHeader};
 use super::values::{KeyStatus, label_days};
-use super::verdict::CertFacts;
 
 /// An Ed25519 private key. Never printed, never serialised; zeroed on drop by dalek.
 pub struct SecretKey(SigningKey);

@@ -1,6 +1,7 @@
 //! Pure domain logic: label codes, keys, verdicts, values and rules. Nothing here touches the
 //! network, the database or the clock.
 
+pub mod certificate;
 pub mod code;
 pub mod credential;
 pub mod humancode;

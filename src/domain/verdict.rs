@@ -3,9 +3,10 @@
 //!
 //! Time is passed in (`today`), never read here.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use serde::Serialize;
 
+pub use super::certificate::CertFacts;
 use super::code::{CodeError, Label};
 use super::keys::KeyEntry;
 use super::values::{CertificateStatus, KeyStatus, Standing, date_from_label_days};
@@ -58,21 +59,6 @@ pub struct Decision {
 
 const fn d(status: Status, reason: &'static str) -> Decision {
     Decision { status, reason }
-}
-
-/// What the registry knows about a certificate, as far as the verdict needs it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CertFacts {
-    pub number: u64,
-    pub brand: u16,
-    pub kid: super::code::Kid,
-    pub quantity: u32,
-    pub expires_on: NaiveDate,
-    pub issued_at: DateTime<Utc>,
-    pub status: CertificateStatus,
-    pub brand_status: Standing,
-    /// The producer's right to use the brand; `None` if there is no such membership.
-    pub membership: Option<Standing>,
 }
 
 /// What the verifier could find out about the certificate.
@@ -169,6 +155,7 @@ mod tests {
     use crate::domain::code::{Kid, LabelHeader};
     use crate::domain::keys::SecretKey;
     use crate::domain::values::label_days;
+    use chrono::Utc;
 
     fn day(s: &str) -> NaiveDate {
         s.parse().unwrap()

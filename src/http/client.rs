@@ -27,7 +27,10 @@ impl FromRequestParts<AppState> for Consumer {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Infallible> {
         let net = Network::of(peer_ip(parts, state.config.trust_forwarded));
-        let hash = state.scans.client_hash(Utc::now().date_naive(), &net);
+        let hash = state
+            .verifier
+            .scans
+            .client_hash(Utc::now().date_naive(), &net);
         Ok(Consumer(Source::Consumer(hash)))
     }
 }

@@ -184,3 +184,27 @@ impl<S: Send + Sync> FromRequestParts<S> for CertificatePath {
             .map_err(|e| ApiError::bad_request(e.to_string()))
     }
 }
+
+/// The `{code}` segment of a label route, read once per request: the code as given (a bare
+/// code, or a percent-encoded label URL cut down to its code) and what it parses to. A code
+/// that does not parse is not a rejection: the API answers it with a 400 problem naming the
+/// reason, the consumer page with a friendly page in the visitor's language.
+#[derive(Debug, Clone)]
+pub struct LabelCode {
+    pub code: String,
+    pub label: Result<crate::domain::code::Label, crate::domain::code::CodeError>,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for LabelCode {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, ApiError> {
+        let Path(raw) = Path::<String>::from_request_parts(parts, state).await?;
+        let code = crate::verify::code_from_input(&raw).to_owned();
+        let label = crate::domain::code::Label::parse(&code);
+        Ok(LabelCode { code, label })
+    }
+}

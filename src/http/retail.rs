@@ -14,7 +14,7 @@ use crate::domain::verdict::{self, Status};
 use crate::state::AppState;
 use crate::store::certificates::CertView;
 use crate::store::scans;
-use crate::verify::{self, Source, Verdict};
+use crate::verify::{Source, Verdict};
 
 /// The most codes one batch may carry.
 pub const MAX_BATCH: usize = 1000;
@@ -75,7 +75,13 @@ async fn verify_batch(
         ));
     }
     let source = Source::Retailer(who.api_key.unwrap_or(0));
-    let results = verify::verify_many(&state, &body.codes, &source).await?;
+    let results = state
+        .verifier
+        .verify_many(&state.db, &body.codes, &source)
+        .await?;
+    for v in &results {
+        state.metrics.observe_verdict(v.status.as_str());
+    }
     Ok(Json(BatchResponse { results }))
 }
 
@@ -120,7 +126,9 @@ async fn lot(
     Path(number): Path<String>,
 ) -> Result<Json<LotView>, ApiError> {
     let number = certificate_number(&number)?;
-    let rec = verify::lookup(&state, number)
+    let rec = state
+        .verifier
+        .lookup(&state.db, number)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("there is no certificate {number}")))?;
     let ring = state.key_ring();
@@ -128,8 +136,8 @@ async fn lot(
     let checks = scans::lot_checks(
         &state.db,
         number,
-        state.scans.thresholds.distinct_clients,
-        state.scans.thresholds.scans_per_day,
+        state.verifier.scans.thresholds.distinct_clients,
+        state.verifier.scans.thresholds.scans_per_day,
     )
     .await?;
     Ok(Json(LotView {

@@ -292,6 +292,24 @@ impl Scans {
         combine(known, p, now.date_naive())
     }
 
+    /// The label's figures as they stand, without counting a scan: what a page shows when it
+    /// is not a scan (a consumer's report about the label).
+    pub fn peek(&self, key: LabelKey, now: DateTime<Utc>) -> LabelStats {
+        let known = self
+            .known
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&key)
+            .and_then(|k| k.totals);
+        let pending = self
+            .pending
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&key)
+            .map(Pending::clone_counts);
+        combine(known, pending, now.date_naive())
+    }
+
     /// Fetches today's and tomorrow's salts, so the hot path never waits for one.
     pub async fn refresh_salts(
         &self,
@@ -517,5 +535,7 @@ mod tests {
             (2, 2, 2)
         );
         assert_eq!(scans.backlog(), 1);
+        assert_eq!(scans.peek(key, now), second, "peeking counts nothing");
+        assert_eq!(scans.peek(key, now).scans, 2);
     }
 }

@@ -5,6 +5,7 @@ mod support;
 
 mod accounts;
 mod backup;
+mod batching;
 mod bodies;
 mod browser;
 mod cli;

@@ -365,3 +365,46 @@ async fn stored_markup_is_escaped_on_the_page() {
     );
     assert!(!html.contains("<script>"));
 }
+
+/// The label's scan count, read through the API (which counts that scan too).
+async fn scans_now(app: &TestApp, code: &str) -> u64 {
+    let v = app.get(&format!("/api/v1/verify/{code}")).await.json();
+    v["label"]["scans"]
+        .as_u64()
+        .expect("a genuine label has figures")
+}
+
+#[tokio::test]
+async fn a_report_is_not_a_scan() {
+    let app = TestApp::new().await;
+    let cert = app.authentic_certificate().await;
+    let code = app.code(&cert, 7);
+    let html = page(&app, &format!("/v/{code}?lang=en"), &[]).await.text();
+    let token = csrf_of(&html);
+    assert_eq!(scans_now(&app, &code).await, 2, "the page and this check");
+
+    // A report, and a refused one (the page is shown again, with the figures as they stand).
+    let sent = post_report(&app, &code, &[("csrf", &token), ("place", "Souk")]).await;
+    assert_eq!(sent.status, 303, "{}", sent.text());
+    let refused = post_report(&app, &code, &[("csrf", &token), ("place", "")]).await;
+    assert_eq!(refused.status, 422);
+    assert!(refused.text().contains("data-status=\"authentic\""));
+    assert_eq!(scans_now(&app, &code).await, 3, "reports counted no scan");
+
+    // The same for a short code's report.
+    let short = HumanCode::new(cert.facts.number, 8)
+        .unwrap()
+        .encode(&app.state.shortcodes);
+    let html = page(&app, &format!("/v?code={short}&lang=en"), &[])
+        .await
+        .text();
+    let token = csrf_of(&html);
+    let sent = post_report(&app, &short, &[("csrf", &token), ("place", "Souk")]).await;
+    assert_eq!(sent.status, 303, "{}", sent.text());
+    let label8 = app.code(&cert, 8);
+    assert_eq!(
+        scans_now(&app, &label8).await,
+        2,
+        "the short-code page and this check"
+    );
+}

@@ -18,7 +18,7 @@ use tasdiq::domain::values::{CertificateNumber, Role};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tower::ServiceExt;
 
-use crate::support::{Reply, TestApp};
+use crate::support::{Reply, TestApp, tamper};
 
 fn peer(ip: &str) -> ConnectInfo<SocketAddr> {
     ConnectInfo(SocketAddr::new(ip.parse().unwrap(), 50_000))
@@ -401,7 +401,10 @@ async fn no_verdict_names_staff() {
         .await;
     assert_eq!(issued.status, 201, "{}", issued.text());
     let number: u64 = issued.json()["number"].as_str().unwrap().parse().unwrap();
-    let rec = tasdiq::verify::lookup(&app.state, CertificateNumber(number))
+    let rec = app
+        .state
+        .verifier
+        .lookup(app.conn(), CertificateNumber(number))
         .await
         .unwrap()
         .unwrap();
@@ -592,7 +595,10 @@ async fn bidi_overrides_are_not_shown_on_pages() {
         .await;
     assert_eq!(issued.status, 201, "{}", issued.text());
     let number: u64 = issued.json()["number"].as_str().unwrap().parse().unwrap();
-    let rec = tasdiq::verify::lookup(&app.state, CertificateNumber(number))
+    let rec = app
+        .state
+        .verifier
+        .lookup(app.conn(), CertificateNumber(number))
         .await
         .unwrap()
         .unwrap();
@@ -628,8 +634,8 @@ async fn made_up_numbers_never_crowd_real_certificates_out_of_the_cache() {
     let cert = app.authentic_certificate().await;
     app.get(&format!("/api/v1/verify/{}", app.code(&cert, 1)))
         .await;
-    let cached = app.state.certs.len();
-    assert!(app.state.certs.get(cert.facts.number).is_some());
+    let cached = app.state.verifier.certs.len();
+    assert!(app.state.verifier.certs.get(cert.facts.number).is_some());
     // Made-up short codes, each from its own network so the limit does not stop them.
     for i in 0..200u32 {
         let text: String = (0..25)
@@ -647,14 +653,20 @@ async fn made_up_numbers_never_crowd_real_certificates_out_of_the_cache() {
     for _ in 0..500 {
         let n = rand::random::<u64>() >> 1;
         assert!(
-            tasdiq::verify::lookup(&app.state, CertificateNumber(n))
+            app.state
+                .verifier
+                .lookup(app.conn(), CertificateNumber(n))
                 .await
                 .unwrap()
                 .is_none()
         );
     }
-    assert_eq!(app.state.certs.len(), cached, "misses are not cached");
-    assert!(app.state.certs.get(cert.facts.number).is_some());
+    assert_eq!(
+        app.state.verifier.certs.len(),
+        cached,
+        "misses are not cached"
+    );
+    assert!(app.state.verifier.certs.get(cert.facts.number).is_some());
 }
 
 #[tokio::test]
@@ -692,4 +704,74 @@ async fn authenticated_answers_are_not_cached_and_nul_matches_nothing() {
         .await
         .unwrap();
     assert_eq!(producers.total, 0);
+}
+
+#[tokio::test]
+async fn a_node_with_public_keys_only_verifies_labels_and_short_codes() {
+    let app = TestApp::new().await;
+    let cert = app.authentic_certificate().await;
+    let code = app.code(&cert, 4);
+    let short = HumanCode::new(cert.facts.number, 5)
+        .unwrap()
+        .encode(&app.state.shortcodes);
+    // The node's keys folder holds the short-code secret and no private signing key.
+    let node_keys = tempfile::tempdir().unwrap();
+    let secret = app
+        .db
+        .config
+        .keys_dir
+        .join(tasdiq::keystore::SHORTCODE_FILE);
+    let copy = node_keys.path().join(tasdiq::keystore::SHORTCODE_FILE);
+    std::fs::copy(&secret, &copy).unwrap();
+    set_mode(&copy, 0o600);
+    let files: Vec<_> = std::fs::read_dir(node_keys.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(files, [tasdiq::keystore::SHORTCODE_FILE]);
+    let mut config = app.db.config.clone();
+    config.keys_dir = node_keys.path().to_owned();
+    let node = tasdiq::AppState::build(app.conn().clone(), config)
+        .await
+        .unwrap();
+    assert!(node.key_ring().all().iter().all(|k| k.secret.is_none()));
+
+    let router = tasdiq::app(node);
+    let get = |uri: String, accept: &'static str| {
+        let router = router.clone();
+        async move {
+            let res = router
+                .oneshot(
+                    Request::get(uri)
+                        .header(header::ACCEPT, accept)
+                        .body(Body::empty())
+                        .unwrap(),
+                )
+                .await
+                .unwrap();
+            let status = res.status();
+            let body = http_body_util::BodyExt::collect(res.into_body())
+                .await
+                .unwrap()
+                .to_bytes();
+            (status, String::from_utf8_lossy(&body).into_owned())
+        }
+    };
+    let (status, body) = get(format!("/api/v1/verify/{code}"), "application/json").await;
+    assert_eq!(status, 200);
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["status"], "authentic", "{v}");
+    let (status, body) = get(format!("/v/{code}?lang=en"), "text/html").await;
+    assert_eq!(status, 200);
+    assert!(body.contains("data-status=\"authentic\""));
+    let (status, body) = get(format!("/v?code={short}&lang=en"), "text/html").await;
+    assert_eq!(status, 200);
+    assert!(body.contains("data-status=\"authentic\""));
+    // A forged label is still refused there.
+    let (_, body) = get(
+        format!("/api/v1/verify/{}", tamper(&code, 150)),
+        "application/json",
+    )
+    .await;
+    assert!(body.contains("\"counterfeit\""), "{body}");
 }

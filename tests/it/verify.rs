@@ -58,7 +58,7 @@ async fn scans_are_counted_and_written() {
         first["label"]["first_scanned_at"],
         second["label"]["first_scanned_at"]
     );
-    let written = app.state.scans.flush(app.conn()).await.unwrap();
+    let written = app.state.verifier.scans.flush(app.conn()).await.unwrap();
     assert_eq!(written, 2);
     let third = verdict(&app, &code).await;
     assert_eq!(third["label"]["scans"], 3);

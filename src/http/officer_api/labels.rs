@@ -25,7 +25,6 @@ use crate::http::extract::{Path, Query};
 use crate::http::openapi::{Guarded, NotFound, Refused};
 use crate::printing::{Job, PrintError, Range, RangeError};
 use crate::state::AppState;
-use crate::verify;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -93,7 +92,9 @@ fn ecc(raw: Option<&str>) -> Result<Ecc, ApiError> {
 /// The print job of a certificate; revoked certificates print nothing.
 async fn job(state: &AppState, number: &str, ecc: Ecc) -> Result<Job, ApiError> {
     let number = certificate_number(number)?;
-    let cert = verify::lookup(state, number)
+    let cert = state
+        .verifier
+        .lookup(&state.db, number)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("there is no certificate {number}")))?;
     if cert.facts.status == CertificateStatus::Revoked {

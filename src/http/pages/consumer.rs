@@ -24,12 +24,13 @@ use crate::domain::verdict::Status;
 use crate::http::client::Consumer;
 use crate::http::csrf;
 use crate::http::error::ApiError;
-use crate::http::extract::Path;
+use crate::http::extract::LabelCode;
+use crate::http::public::verify::scan;
 use crate::i18n::{Arg, I18n, Lang, date};
 use crate::state::AppState;
 use crate::store::rate_limits::{self, Limit};
 use crate::store::reports::{self, NewReport};
-use crate::verify::{self, Source, Verdict};
+use crate::verify::{Source, Verdict};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -63,25 +64,31 @@ fn wants_json(headers: &HeaderMap) -> bool {
 async fn page(
     State(state): State<AppState>,
     Consumer(source): Consumer,
-    Path(code): Path<String>,
+    LabelCode { code, label }: LabelCode,
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, Response> {
     let q = query(raw.as_deref());
     let lang = page_lang(q.lang.as_deref(), &headers);
-    let code = verify::code_from_input(&code).to_owned();
     if wants_json(&headers) {
-        if let Err(e) = Label::parse(&code) {
-            return Err(crate::http::public::verify::malformed(&e).into_response());
-        }
-        let v = verify::verify_one(&state, &code, &source)
+        let label = label.map_err(|e| {
+            state.metrics.observe_verdict(Status::Malformed.as_str());
+            crate::http::public::verify::malformed(&e).into_response()
+        })?;
+        let v = scan(&state, &label, &source)
             .await
             .map_err(|e| ApiError::from(e).into_response())?;
         return Ok(axum::Json(v).into_response());
     }
-    let verdict = verify::verify_one(&state, &code, &source)
-        .await
-        .map_err(|e| unavailable(lang, e))?;
+    let verdict = match &label {
+        Ok(label) => scan(&state, label, &source)
+            .await
+            .map_err(|e| unavailable(lang, e))?,
+        Err(e) => {
+            state.metrics.observe_verdict(Status::Malformed.as_str());
+            Verdict::malformed(e, Utc::now())
+        }
+    };
     let status = if verdict.status == Status::Malformed {
         StatusCode::BAD_REQUEST
     } else {
@@ -90,7 +97,7 @@ async fn page(
     Ok(render_verdict(
         &state,
         lang,
-        Subject::Label(&code),
+        Subject::Label(&code, label.as_ref().ok()),
         &verdict,
         Extras {
             reported: q.reported.is_some(),
@@ -105,20 +112,21 @@ async fn page(
 /// signed code.
 #[derive(Clone, Copy)]
 enum Subject<'a> {
-    Label(&'a str),
+    /// The code as scanned, and the label it parsed to (`None` for a malformed code).
+    Label(&'a str, Option<&'a Label>),
     Short(&'a str),
 }
 
 impl Subject<'_> {
     fn text(&self) -> &str {
         match self {
-            Subject::Label(c) | Subject::Short(c) => c,
+            Subject::Label(c, _) | Subject::Short(c) => c,
         }
     }
 
     fn links(&self, lang: Lang) -> Vec<LangLink> {
         match self {
-            Subject::Label(code) => lang_links(lang, &format!("/v/{code}")),
+            Subject::Label(code, _) => lang_links(lang, &format!("/v/{code}")),
             Subject::Short(short) => lang_links(lang, "/v")
                 .into_iter()
                 .map(|l| LangLink {
@@ -205,9 +213,9 @@ fn render_verdict(
         .as_ref()
         .map(|c| date(c.view.expires_on))
         .or_else(|| match subject {
-            Subject::Label(code) => Label::parse(code)
-                .ok()
-                .map(|l| date(values::date_from_label_days(l.header.expiry_days))),
+            Subject::Label(_, label) => {
+                label.map(|l| date(values::date_from_label_days(l.header.expiry_days)))
+            }
             Subject::Short(_) => None,
         })
         .unwrap_or_default();
@@ -289,6 +297,7 @@ fn render_verdict(
 fn report_token(state: &AppState, code: &str) -> String {
     let today = Utc::now().date_naive();
     state
+        .verifier
         .scans
         .salt(today)
         .map(|salt| csrf::token(&salt, "report", code, today))
@@ -377,7 +386,9 @@ async fn short_code(
             Some(i18n.t(lang, "humancode-length")),
         ));
     };
-    let verdict = verify::verify_short(&state, parsed, &source)
+    let checked = state
+        .verifier
+        .check_short(&state.db, parsed)
         .await
         .map_err(|e| unavailable(lang, e))?
         .ok_or_else(|| {
@@ -386,6 +397,12 @@ async fn short_code(
                 Some(i18n.t(lang, "humancode-unknown")),
             )
         })?;
+    let verdict = state
+        .verifier
+        .record(&state.db, checked, &source)
+        .await
+        .map_err(|e| unavailable(lang, e))?;
+    state.metrics.observe_verdict(verdict.status.as_str());
     Ok(render_verdict(
         &state,
         lang,
@@ -423,16 +440,15 @@ const REPORTS_PER_HOUR: u64 = 5;
 async fn report(
     State(state): State<AppState>,
     Consumer(source): Consumer,
-    Path(code): Path<String>,
+    LabelCode { code, label }: LabelCode,
     headers: HeaderMap,
     RawForm(form): RawForm,
 ) -> Result<Response, Response> {
     let body: ReportBody = serde_urlencoded::from_bytes(&form).unwrap_or_default();
     let lang = page_lang(body.lang.as_deref(), &headers);
     let i18n = I18n::global();
-    let code = verify::code_from_input(&code).to_owned();
     // A label code, or a short code whose keyed check passes; anything else cannot be reported.
-    let subject = match Label::parse(&code) {
+    let subject = match label {
         Ok(label) => Reported::Label(label),
         Err(_) => match (
             HumanCode::parse(&code, &state.shortcodes),
@@ -456,7 +472,7 @@ async fn report(
     };
     let token_ok = body.csrf.as_deref().is_some_and(|t| {
         csrf::check(
-            |day| state.scans.salt(day),
+            |day| state.verifier.scans.salt(day),
             "report",
             &code,
             t,
@@ -491,18 +507,21 @@ async fn report(
         return Err(StatusCode::BAD_REQUEST.into_response());
     };
     let client = client.clone().unwrap_or_else(|| "unknown".into());
-    let who = Source::Consumer(Some(client.clone()));
-    let (verdict, certificate, item, page_subject) = match &subject {
+    // The verdict the report is filed under, and the page shown if the form is refused. A
+    // report is not a scan: nothing is counted, and the figures are shown as they stand.
+    let (checked, page_subject) = match &subject {
         Reported::Label(label) => (
-            verify::verify_one(&state, &code, &who)
+            state
+                .verifier
+                .check(&state.db, label)
                 .await
                 .map_err(|e| unavailable(lang, e))?,
-            label.header.certificate,
-            label.header.item,
-            Subject::Label(&code),
+            Subject::Label(&code, Some(label)),
         ),
         Reported::Short(h, short) => (
-            verify::verify_short(&state, *h, &who)
+            state
+                .verifier
+                .check_short(&state.db, *h)
                 .await
                 .map_err(|e| unavailable(lang, e))?
                 .ok_or_else(|| {
@@ -514,11 +533,15 @@ async fn report(
                     )
                     .into_response()
                 })?,
-            h.certificate,
-            h.item,
             Subject::Short(short),
         ),
     };
+    let (certificate, item) = (checked.certificate, checked.item);
+    let verdict = state
+        .verifier
+        .without_scan(&state.db, checked)
+        .await
+        .map_err(|e| unavailable(lang, e))?;
     let (Some(place), true) = (place_ok, comment_ok) else {
         return Ok(render_verdict(
             &state,

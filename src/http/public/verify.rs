@@ -12,9 +12,10 @@ use crate::domain::code::Label;
 use crate::domain::values::KeyStatus;
 use crate::http::client::Consumer;
 use crate::http::error::{ApiError, Problem};
-use crate::http::extract::{Json, Path};
+use crate::http::extract::{Json, LabelCode};
 use crate::state::AppState;
-use crate::verify::{self, Verdict};
+use crate::store::StoreError;
+use crate::verify::{Source, Verdict};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -34,14 +35,21 @@ pub fn router() -> OpenApiRouter<AppState> {
 async fn verify_code(
     State(state): State<AppState>,
     Consumer(source): Consumer,
-    Path(code): Path<String>,
+    code: LabelCode,
 ) -> Result<Json<Verdict>, ApiError> {
-    let code = verify::code_from_input(&code);
-    if let Err(e) = Label::parse(code) {
+    let label = code.label.map_err(|e| {
         state.metrics.observe_verdict("malformed");
-        return Err(malformed(&e));
-    }
-    Ok(Json(verify::verify_one(&state, code, &source).await?))
+        malformed(&e)
+    })?;
+    Ok(Json(scan(&state, &label, &source).await?))
+}
+
+/// Verifies a label and records the scan: what the single-code routes do for a scanner.
+pub async fn scan(state: &AppState, label: &Label, source: &Source) -> Result<Verdict, StoreError> {
+    let checked = state.verifier.check(&state.db, label).await?;
+    let verdict = state.verifier.record(&state.db, checked, source).await?;
+    state.metrics.observe_verdict(verdict.status.as_str());
+    Ok(verdict)
 }
 
 /// The 400 answer for a code that cannot be read.

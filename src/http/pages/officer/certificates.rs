@@ -123,7 +123,7 @@ pub(super) async fn certificate(
     let Ok(n) = CertificateNumber::parse("number", &number) else {
         return ui.not_found();
     };
-    match verify::lookup(&state, n).await {
+    match state.verifier.lookup(&state.db, n).await {
         Ok(Some(rec)) => ui.page(
             StatusCode::OK,
             "officer/certificate.html",

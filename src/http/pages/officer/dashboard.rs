@@ -29,7 +29,7 @@ pub(super) async fn dashboard(State(state): State<AppState>, ui: Ui) -> Response
         let counts = st::dashboard::counts(&state.db).await?;
         let inclusion = st::dashboard::inclusion(&state.db).await?;
         let per_day = st::scans::per_day(&state.db, from).await?;
-        let t = state.scans.thresholds;
+        let t = state.verifier.scans.thresholds;
         let suspected = st::dashboard::suspected_copies(
             &state.db,
             t.distinct_clients,

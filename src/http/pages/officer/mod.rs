@@ -42,7 +42,6 @@ use crate::state::AppState;
 use crate::store::registry::{self, BrandFilter};
 use crate::store::sessions::Session;
 use crate::store::{self as st, StoreError};
-use crate::verify;
 pub use sign_in::safe_next;
 
 const LANG_COOKIE: &str = "tasdiq_lang";
