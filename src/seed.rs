@@ -25,6 +25,9 @@ pub struct SeedNames {
 pub struct SeedRegion {
     pub slug: Region,
     pub names: SeedNames,
+    /// Where the Tifinagh name was checked, when it was.
+    #[serde(default)]
+    pub zgh_source: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -43,6 +46,10 @@ pub struct SeedBrand {
     pub status: Standing,
     pub status_reason: Option<String>,
     pub illustrative: bool,
+    /// The public page the mark was taken from; required unless `illustrative`. Kept in the
+    /// seed only: the registry's brand JSON is fixed by the contract.
+    #[serde(default)]
+    pub source: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -103,8 +110,31 @@ fn read<T: for<'de> Deserialize<'de>>(dir: &Path, name: &str) -> Result<Vec<T>, 
     serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
+/// A source is an absolute `http(s)` URL without spaces.
+fn check_source(field: &'static str, url: &str) -> Result<(), String> {
+    values::text(field, url, 500).map_err(|e| e.to_string())?;
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(|| format!("{field}: must be an http(s) URL; got {url:?}"))?;
+    if rest.is_empty() || rest.starts_with('/') || rest.chars().any(char::is_whitespace) {
+        return Err(format!("{field}: not a URL: {url:?}"));
+    }
+    Ok(())
+}
+
 impl SeedSet {
     fn check(&self) -> Result<(), String> {
+        let mut slugs = HashSet::new();
+        for r in &self.regions {
+            let at = format!("regions.json, region {}", r.slug);
+            if !slugs.insert(r.slug) {
+                return Err(format!("{at}: listed twice"));
+            }
+            if let Some(url) = &r.zgh_source {
+                check_source("zgh_source", url).map_err(|e| format!("{at}: {e}"))?;
+            }
+        }
         let mut numbers = HashSet::new();
         let mut codes = HashSet::new();
         for b in &self.brands {
@@ -129,6 +159,15 @@ impl SeedSet {
             }
             if b.status != Standing::Active && b.status_reason.is_none() {
                 return Err(format!("{at}: a {} brand needs a status_reason", b.status));
+            }
+            match &b.source {
+                Some(url) => check_source("source", url).map_err(|e| format!("{at}: {e}"))?,
+                None if !b.illustrative => {
+                    return Err(format!(
+                        "{at}: a brand that is not illustrative needs its source URL"
+                    ));
+                }
+                None => {}
             }
         }
         let mut ices = HashSet::new();

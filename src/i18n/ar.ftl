@@ -115,18 +115,18 @@ error-too-large-body = ما أرسلته أكبر من الحجم الذي تق�
 back-home = التحقق من ملصق آخر
 
 ## The 12 regions.
-region-tanger-tetouan-al-hoceima = طنجة تطوان الحسيمة
+region-tanger-tetouan-al-hoceima = طنجة-تطوان-الحسيمة
 region-oriental = الشرق
-region-fes-meknes = فاس مكناس
-region-rabat-sale-kenitra = الرباط سلا القنيطرة
-region-beni-mellal-khenifra = بني ملال خنيفرة
-region-casablanca-settat = الدار البيضاء سطات
-region-marrakech-safi = مراكش آسفي
-region-draa-tafilalet = درعة تافيلالت
-region-souss-massa = سوس ماسة
-region-guelmim-oued-noun = كلميم واد نون
-region-laayoune-sakia-el-hamra = العيون الساقية الحمراء
-region-dakhla-oued-ed-dahab = الداخلة وادي الذهب
+region-fes-meknes = فاس-مكناس
+region-rabat-sale-kenitra = الرباط-سلا-القنيطرة
+region-beni-mellal-khenifra = بني ملال-خنيفرة
+region-casablanca-settat = الدار البيضاء-سطات
+region-marrakech-safi = مراكش-آسفي
+region-draa-tafilalet = درعة-تافيلالت
+region-souss-massa = سوس-ماسة
+region-guelmim-oued-noun = كلميم-واد نون
+region-laayoune-sakia-el-hamra = العيون-الساقية الحمراء
+region-dakhla-oued-ed-dahab = الداخلة-وادي الذهب
 
 ## واجهة مسؤولي الإشهاد.
 o-title = مكتب الإشهاد

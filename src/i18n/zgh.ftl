@@ -112,18 +112,18 @@ error-too-large-body = ⵎⴰ ⵜⵣⵏⵣⵎ ⵉⵎⵖⵓⵔ ⴱⵣⵣⴰⴼ �
 back-home = ⵙⵙⵉⴷⵜ ⵢⴰⵜ ⵜⴱⵟⴰⵇⵜ ⵢⴰⴹⵏ
 
 ## The 12 regions.
-region-tanger-tetouan-al-hoceima = ⵟⴰⵏⵊⴰ ⵜⵉⵟⵟⴰⵡⵉⵏ ⵍⵃⵓⵙⵉⵎⴰ
-region-oriental = ⵜⴰⴳⵎⵎⵓⴹⵜ
-region-fes-meknes = ⴼⴰⵙ ⵎⴽⵏⴰⵙ
-region-rabat-sale-kenitra = ⵔⴱⴰⵟ ⵙⵍⴰ ⵇⵏⵉⵟⵔⴰ
-region-beni-mellal-khenifra = ⴰⵢⵜ ⵎⵍⵍⴰⵍ ⵅⵏⵉⴼⵔⴰ
-region-casablanca-settat = ⴰⵏⴼⴰ ⵙⵟⵟⴰⵜ
-region-marrakech-safi = ⵎⵕⵕⴰⴽⵛ ⴰⵙⴼⵉ
-region-draa-tafilalet = ⴷⵔⵄⴰ ⵜⴰⴼⵉⵍⴰⵍⵜ
-region-souss-massa = ⵙⵓⵙ ⵎⴰⵙⵙⴰ
-region-guelmim-oued-noun = ⴳⵍⵎⵉⵎ ⵡⴰⴷ ⵏⵓⵏ
-region-laayoune-sakia-el-hamra = ⵍⵄⵢⵓⵏ ⵙⴰⴳⵉⵢⵢⴰ ⵍⵃⵎⵔⴰ
-region-dakhla-oued-ed-dahab = ⴷⴷⴰⵅⵍⴰ ⵡⴰⴷ ⴷⴷⴰⵀⴰⴱ
+region-tanger-tetouan-al-hoceima = ⵟⴰⵏⵊⴰ-ⵜⵉⵟⵟⴰⵡⵉⵏ-ⵍⵃⵓⵙⵉⵎⴰ
+region-oriental = ⵜⴰⴳⵎⵓⴹⴰⵏⵜ
+region-fes-meknes = ⴼⴰⵙ-ⵎⴽⵏⴰⵙ
+region-rabat-sale-kenitra = ⴻⵕⵕⴱⴰⵟ-ⵙⵍⴰ-ⵇⵏⵉⵟⵔⴰ
+region-beni-mellal-khenifra = ⴰⵢⵜ ⵎⵍⵍⴰⵍ-ⵅⵏⵉⴼⵔⴰ
+region-casablanca-settat = ⴰⵏⴼⴰ-ⵙⵟⵟⴰⵜ
+region-marrakech-safi = ⵎⵕⵕⴰⴽⵛ-ⴰⵙⴼⵉ
+region-draa-tafilalet = ⴷⵔⵄⴰ-ⵜⴰⴼⵉⵍⴰⵍⵜ
+region-souss-massa = ⵙⵓⵙ-ⵎⴰⵙⵙⴰ
+region-guelmim-oued-noun = ⴳⵍⵎⵉⵎ-ⵡⴰⴷ ⵏⵓⵏ
+region-laayoune-sakia-el-hamra = ⵍⵄⵢⵓⵏ-ⵙⴰⴳⵉⵢⵢⴰ ⵍⵃⵎⵔⴰ
+region-dakhla-oued-ed-dahab = ⴷⴷⴰⵅⵍⴰ-ⴰⵙⵉⴼ ⵏ ⵡⵓⵕⵖ
 
 ## Officer interface.
 o-title = ⵜⴰⵎⵙⵙⵓⵔⵜ ⵏ ⵓⵙⵙⵉⴷⵜ

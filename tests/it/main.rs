@@ -24,5 +24,6 @@ mod registry;
 mod resilience;
 mod retail;
 mod security;
+mod seeds;
 mod vectors;
 mod verify;
