@@ -7,6 +7,7 @@
 pub mod bootstrap;
 pub mod cli;
 pub mod config;
+pub mod custody;
 pub mod db;
 pub mod domain;
 pub mod entity;
