@@ -8,6 +8,7 @@
 pub mod bootstrap;
 pub mod cli;
 pub mod config;
+pub mod custody;
 pub mod db;
 pub mod domain;
 pub mod entity;

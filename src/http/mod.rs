@@ -22,6 +22,7 @@ pub mod auth;
 pub mod client;
 pub mod csrf;
 pub mod error;
+pub mod events;
 pub mod extract;
 pub mod listen;
 pub mod officer_api;
@@ -106,6 +107,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
             .merge(public::router())
             .merge(officer_api::router())
             .merge(retail::router())
+            .merge(events::router())
             .split_for_parts();
     openapi::add_layer_responses(&mut doc);
     (router, doc)

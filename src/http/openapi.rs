@@ -32,6 +32,7 @@ use crate::state::AppState;
         (name = "certificates", description = "Certificates of lots, their labels and their credentials."),
         (name = "officers", description = "Producers, brands and rights of use, for certification officers."),
         (name = "audit", description = "The append-only audit log and consumer reports."),
+        (name = "custody", description = "Chain of custody: GS1 EPCIS 2.0 events from retailers and officers, and the places they record them at."),
     )
 )]
 pub struct ApiDoc;

@@ -32,18 +32,25 @@ pub struct BatchRequest {
     /// Label codes or label URLs, 1 to 1,000.
     #[schema(min_items = 1, max_items = 1000)]
     pub codes: Vec<String>,
+    /// Records the delivery's custody (e.g. its receipt) for the genuine labels, in the same call.
+    #[serde(default)]
+    pub record: Option<super::events::RecordRequest>,
 }
 
 /// Answer of `POST /api/v1/verify`: one verdict per code, in the same order.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct BatchResponse {
     pub results: Vec<Verdict>,
+    /// With `record`: the custody event stored, if any label was genuine.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recorded: Option<super::events::RecordedEvent>,
 }
 
 /// Verifies a delivery: up to 1,000 codes or label URLs.
 ///
 /// Answered in the same order, one verdict per code. A code that cannot be read is that
-/// item's `malformed` verdict. Counted as retailer checks.
+/// item's `malformed` verdict. Counted as retailer checks. With `record`, the genuine labels'
+/// custody (e.g. `receiving` at one of your locations) is recorded as one EPCIS event.
 #[utoipa::path(
     post, path = "/api/v1/verify", tag = "verification", operation_id = "verifyBatch", request_body = BatchRequest,
     security(("api_key" = [])),
@@ -74,6 +81,10 @@ async fn verify_batch(
             "codes must hold at least one code",
         ));
     }
+    let plan = match &body.record {
+        Some(r) => Some(super::events::check_record(&state, &who, r).await?),
+        None => None,
+    };
     let source = Source::Retailer(who.api_key.unwrap_or(0));
     let results = state
         .verifier
@@ -82,7 +93,11 @@ async fn verify_batch(
     for v in &results {
         state.metrics.observe_verdict(v.status.as_str());
     }
-    Ok(Json(BatchResponse { results }))
+    let recorded = match plan {
+        Some(p) => super::events::record_delivery(&state, &who, p, &body.codes, &results).await?,
+        None => None,
+    };
+    Ok(Json(BatchResponse { results, recorded }))
 }
 
 /// What a retailer needs to know about a lot.

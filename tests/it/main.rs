@@ -11,6 +11,7 @@ mod browser;
 mod cli;
 mod cluster;
 mod credential;
+mod events;
 mod hostile;
 mod interop;
 mod labels;

@@ -27,6 +27,8 @@ const CONTRACT: &[(&str, &str)] = &[
     ("get", "/api/v1/certificates/{number}/labels.pdf"),
     ("get", "/api/v1/certificates/{number}/labels.csv"),
     ("get", "/api/v1/lots/{number}"),
+    ("post", "/api/v1/events"),
+    ("get", "/api/v1/events"),
     ("get", "/api/v1/audit"),
 ];
 
