@@ -72,6 +72,9 @@ impl From<CustodyError> for ApiError {
 /// `epcisBody.eventList` holds `ObjectEvent`s; a bare array of `ObjectEvent`s is accepted too.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct EpcisDocument {
+    /// The EPCIS 2.0 context, alone or in an array with prefix definitions of extensions.
+    #[serde(rename = "@context")]
+    pub context: Value,
     /// `EPCISDocument`.
     #[serde(rename = "type")]
     pub kind: String,

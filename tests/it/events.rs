@@ -2,22 +2,19 @@
 //! event hashes, replays, refusals naming the JSON path, who sees which events, locations, and
 //! `record` on the batch verify route.
 
-use std::path::PathBuf;
-use std::process::Command;
-
 use axum::body::Body;
 use axum::http::{Method, Request, header};
 use sea_orm::EntityTrait;
 use serde_json::{Value, json};
 use tasdiq::domain::values::Role;
 
-use crate::support::{Reply, TestApp, repo, tamper};
+use crate::support::{Reply, TestApp, tamper};
 
 const CONTEXT: &str = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld";
 
 impl TestApp {
     /// Posts an EPCIS document as `application/ld+json`.
-    async fn capture(&self, key: &str, doc: &str) -> Reply {
+    pub(crate) async fn capture(&self, key: &str, doc: &str) -> Reply {
         self.send(
             Request::post("/api/v1/events")
                 .header(header::CONTENT_TYPE, "application/ld+json")
@@ -29,7 +26,7 @@ impl TestApp {
     }
 
     /// Registers a location and returns its id.
-    async fn location(&self, key: &str, body: Value) -> String {
+    pub(crate) async fn location(&self, key: &str, body: Value) -> String {
         let res = self
             .json(Method::POST, "/api/v1/locations", Some(key), &body)
             .await;
@@ -37,7 +34,7 @@ impl TestApp {
         res.json()["id"].as_str().unwrap().to_owned()
     }
 
-    async fn stored_events(&self) -> i64 {
+    pub(crate) async fn stored_events(&self) -> i64 {
         let row = sea_orm::ConnectionTrait::query_one_raw(
             self.conn(),
             sea_orm::Statement::from_string(
@@ -52,7 +49,7 @@ impl TestApp {
     }
 
     /// The label URLs of the first `n` items of the demo argan lot.
-    async fn label_urls(&self, n: u32) -> Vec<String> {
+    pub(crate) async fn label_urls(&self, n: u32) -> Vec<String> {
         let cert = self.authentic_certificate().await;
         (1..=n)
             .map(|i| format!("https://tasdiq.example.ma/v/{}", self.code(&cert, i)))
@@ -92,7 +89,7 @@ fn document(events: Vec<Value>) -> String {
     .to_string()
 }
 
-fn event_ids(res: &Reply) -> Vec<String> {
+pub(crate) fn event_ids(res: &Reply) -> Vec<String> {
     res.json()["events"]
         .as_array()
         .unwrap()
@@ -101,7 +98,7 @@ fn event_ids(res: &Reply) -> Vec<String> {
         .collect()
 }
 
-fn query_ids(doc: &Value) -> Vec<String> {
+pub(crate) fn query_ids(doc: &Value) -> Vec<String> {
     assert_eq!(doc["type"], "EPCISQueryDocument", "{doc}");
     doc["epcisBody"]["queryResults"]["resultsBody"]["eventList"]
         .as_array()
@@ -518,89 +515,4 @@ async fn custody_routes_are_bounded_and_need_a_key() {
         .collect();
     assert_eq!(fields, ["name", "id"], "{p}");
     assert_eq!(app.stored_events().await, 0);
-}
-
-fn interop_dir() -> PathBuf {
-    repo().join("crates/custody/tests/interop")
-}
-
-fn tools_available() -> bool {
-    let python = Command::new("python3")
-        .args(["-c", "import epcis_event_hash_generator"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    let node = interop_dir().join("node_modules/epcis2.js").exists()
-        && Command::new("node")
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success());
-    python && node
-}
-
-#[tokio::test]
-async fn an_epcis2js_document_is_recorded_under_the_reference_hashes() {
-    if !tools_available() {
-        eprintln!(
-            "SKIPPED: needs python3 with epcis-event-hash-generator==1.9.3 and `npm ci` in {} (scripts/test does both)",
-            interop_dir().display()
-        );
-        return;
-    }
-    let app = TestApp::new().await;
-    let key = app.key(Role::Retailer).await;
-    let shop = app
-        .location(
-            &key,
-            json!({"name": "Dar Argan", "city": "Agadir", "id": "urn:epc:id:sgln:6111234.00001.0"}),
-        )
-        .await;
-    let labels = app.label_urls(3).await;
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("delivery.jsonld");
-    let out = Command::new("node")
-        .arg(interop_dir().join("service-document.js"))
-        .arg(&file)
-        .arg(&shop)
-        .args(&labels)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success(),
-        "service-document.js: …{}",
-        &stderr[stderr.len().saturating_sub(1500)..]
-    );
-    let reference = Command::new("python3")
-        .arg(interop_dir().join("reference_hashes.py"))
-        .arg(&file)
-        .output()
-        .unwrap();
-    assert!(
-        reference.status.success(),
-        "{}",
-        String::from_utf8_lossy(&reference.stderr)
-    );
-    let reference: Value = serde_json::from_slice(&reference.stdout).unwrap();
-    let want: Vec<String> = reference[file.to_str().unwrap()]["hashes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| h.as_str().unwrap().to_owned())
-        .collect();
-    assert_eq!(want.len(), 3, "{reference}");
-
-    let doc = std::fs::read_to_string(&file).unwrap();
-    let res = app.capture(&key, &doc).await;
-    assert_eq!(res.status, 200, "{}", res.text());
-    assert_eq!(event_ids(&res), want);
-    // Stored under those ids: the label's events, as the query answers them.
-    let code = labels[0].rsplit('/').next().unwrap();
-    let q = app
-        .get_as(&format!("/api/v1/events?epc={code}"), &key)
-        .await;
-    assert_eq!(query_ids(&q.json()), want);
-    // And a replay is not stored twice.
-    let again = app.capture(&key, &doc).await;
-    assert_eq!(again.json()["duplicates"], 3, "{}", again.text());
-    assert_eq!(app.stored_events().await, 3);
 }

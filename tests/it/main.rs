@@ -12,6 +12,7 @@ mod cli;
 mod cluster;
 mod credential;
 mod events;
+mod events_interop;
 mod hostile;
 mod interop;
 mod labels;
