@@ -19,6 +19,7 @@ pub mod seed;
 pub mod state;
 pub mod store;
 pub mod telemetry;
+pub mod translog;
 pub mod verify;
 
 use std::future::Future;

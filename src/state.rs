@@ -34,6 +34,8 @@ pub struct App {
     /// Keys the check of short codes; every node holds the same one.
     pub shortcodes: ShortCodeKey,
     epoch: AtomicI64,
+    /// The public issuance log: origin, key, self-check outcome.
+    pub log: crate::translog::Log,
     /// SQLite has one writer: taking turns here avoids lock-upgrade failures between
     /// transactions of this process.
     write_turn: tokio::sync::Mutex<()>,
@@ -78,6 +80,7 @@ impl AppState {
             scans_per_day: config.copy_scans_per_day,
         });
         scans.refresh_salts(&db, Utc::now().date_naive()).await?;
+        let log = crate::translog::Log::open(&db, &config).await?;
         Ok(AppState(Arc::new(App {
             db,
             config,
@@ -88,6 +91,7 @@ impl AppState {
             status_lists: Memo::default(),
             shortcodes,
             epoch: AtomicI64::new(epoch),
+            log,
             write_turn: tokio::sync::Mutex::new(()),
         })))
     }
@@ -187,11 +191,18 @@ impl Background {
                 tokio::time::interval(Duration::from_millis(state.config.scan_flush_ms));
             let mut poll = tokio::time::interval(Duration::from_millis(250));
             let mut daily = tokio::time::interval(Duration::from_secs(600));
+            let mut log = tokio::time::interval(Duration::from_millis(500));
+            log.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             flush.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 tokio::select! {
                     _ = flush.tick() => flush_scans(&state).await,
+                    _ = log.tick() => {
+                        if let Err(e) = crate::translog::integrate(&state).await {
+                            tracing::warn!(error = %e, "log integration failed; will retry");
+                        }
+                    }
                     _ = poll.tick() => {
                         if let Err(e) = state.poll_epoch().await {
                             tracing::debug!(error = %e, "cache epoch poll failed");

@@ -31,6 +31,7 @@ pub mod pages;
 pub mod public;
 pub mod retail;
 pub mod session;
+pub mod translog;
 
 use error::ApiError;
 
@@ -45,6 +46,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api)
         .merge(openapi::router(doc))
         .merge(ops::router())
+        .merge(translog::router())
         .merge(pages::consumer::router())
         .merge(pages::officer::router())
         .fallback(not_found)
@@ -106,6 +108,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
             .merge(public::router())
             .merge(officer_api::router())
             .merge(retail::router())
+            .merge(translog::api())
             .split_for_parts();
     openapi::add_layer_responses(&mut doc);
     (router, doc)

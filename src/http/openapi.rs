@@ -32,6 +32,7 @@ use crate::state::AppState;
         (name = "certificates", description = "Certificates of lots, their labels and their credentials."),
         (name = "officers", description = "Producers, brands and rights of use, for certification officers."),
         (name = "audit", description = "The append-only audit log and consumer reports."),
+        (name = "log", description = "The public issuance log (C2SP tlog-tiles at /log/): its policy and each certificate's proof of logging."),
     )
 )]
 pub struct ApiDoc;

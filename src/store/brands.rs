@@ -155,6 +155,7 @@ pub async fn update(
         a.status = Set(status.as_str().to_owned());
         a.status_reason = Set(Some(reason.clone()));
         signing_keys::bump_epoch(db).await?;
+        crate::translog::append(db, crate::translog::Entry::brand(number.get(), *status)).await?;
     }
     a.updated_at = Set(Utc::now());
     a.update(db).await?;

@@ -406,6 +406,7 @@ pub async fn issue_audited(
 ) -> Result<CertRecord, StoreError> {
     let number = issue(tx, req, kid, actor, now).await?;
     let rec = record(tx, number).await?;
+    crate::translog::append(tx, crate::translog::Entry::issue(&rec)).await?;
     super::audit::record(
         tx,
         actor,
@@ -429,6 +430,7 @@ pub async fn revoke_audited(
     let (before, _) = revoke(tx, number, reason, Utc::now()).await?;
     super::signing_keys::bump_epoch(tx).await?;
     let rec = record(tx, number).await?;
+    crate::translog::append(tx, crate::translog::Entry::revoke(&rec)).await?;
     super::audit::record(
         tx,
         actor,

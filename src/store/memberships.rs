@@ -144,6 +144,11 @@ pub async fn grant(
         ),
     };
     event(db, row.id, Standing::Active, None, actor).await?;
+    crate::translog::append(
+        db,
+        crate::translog::Entry::member(brand.get(), producer_id, Standing::Active),
+    )
+    .await?;
     signing_keys::bump_epoch(db).await?;
     let after = view(&row)?;
     audit::record(
@@ -204,6 +209,11 @@ pub async fn set_status(
     let after = view(&a.update(db).await?)?;
     if status_changes {
         event(db, id, status, reason, actor).await?;
+        crate::translog::append(
+            db,
+            crate::translog::Entry::member(brand.get(), producer_id, status),
+        )
+        .await?;
     }
     signing_keys::bump_epoch(db).await?;
     audit::record(

@@ -23,5 +23,6 @@ mod registry;
 mod resilience;
 mod retail;
 mod security;
+mod translog;
 mod vectors;
 mod verify;
