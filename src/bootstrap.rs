@@ -49,6 +49,8 @@ pub async fn run(db: &DatabaseConnection, config: &Config) -> anyhow::Result<Boo
     migrate(db).await?;
     report.key_created = keystore::ensure_signer(db, &config.keys_dir).await?;
     report.shortcode_created = keystore::ensure_shortcode_key(db, &config.keys_dir).await?;
+    let log_origin = crate::translog::origin(config.public_base());
+    keystore::ensure_log_signer(db, &config.keys_dir, &log_origin).await?;
     let app = AppState::offline(db.clone(), config.clone()).await?;
     if store::brands::count(db).await? == 0 {
         let set = seed::load_dir(&config.seeds_dir).map_err(anyhow::Error::msg)?;

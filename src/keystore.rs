@@ -59,6 +59,9 @@ pub enum KeyFileError {
         ours: String,
         theirs: String,
     },
+    /// The issuance log's key is unreadable, for another origin, or not the other nodes' one.
+    #[error("{0}")]
+    LogKey(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -313,6 +316,11 @@ pub async fn rotate(db: &DatabaseConnection, dir: &Path, actor: &str) -> Result<
     let retired = signing_keys::retire_active(&tx, Some(kid), now).await?;
     let row = signing_keys::insert(&tx, &secret.public(), KeyStatus::Active, now).await?;
     signing_keys::bump_epoch(&tx).await?;
+    crate::translog::append(
+        &tx,
+        crate::translog::Entry::key(&secret.public(), crate::translog::KeyEvent::Active, now),
+    )
+    .await?;
     store::audit::record(
         &tx,
         actor,
@@ -349,6 +357,16 @@ pub async fn generate(
     };
     signing_keys::insert(&tx, &secret.public(), status, Utc::now()).await?;
     signing_keys::bump_epoch(&tx).await?;
+    let event = if has_active {
+        crate::translog::KeyEvent::Spare
+    } else {
+        crate::translog::KeyEvent::Active
+    };
+    crate::translog::append(
+        &tx,
+        crate::translog::Entry::key(&secret.public(), event, Utc::now()),
+    )
+    .await?;
     store::audit::record(
         &tx,
         actor,
@@ -373,6 +391,11 @@ pub async fn revoke(
     let tx = db.begin().await.map_err(StoreError::from)?;
     let (before, after) = signing_keys::compromise(&tx, kid, since).await?;
     signing_keys::bump_epoch(&tx).await?;
+    crate::translog::append(
+        &tx,
+        crate::translog::Entry::key(&after.public, crate::translog::KeyEvent::Compromised, since),
+    )
+    .await?;
     let show = |k: &signing_keys::KeyRow| serde_json::json!({"status": k.status, "compromised_since": k.compromised_since});
     store::audit::record(
         &tx,
@@ -385,6 +408,89 @@ pub async fn revoke(
     .await?;
     tx.commit().await.map_err(StoreError::from)?;
     Ok(())
+}
+
+/// The file of the issuance log's signed-note key (`PRIVATE+KEY+{host}/log+…`, mode 0600).
+pub const LOG_KEY_FILE: &str = "log.note-key";
+/// Its name in the table of fingerprints.
+const LOG_KEY_NAME: &str = "log";
+
+/// The fingerprint recorded for the log key: SHA-256 of its vkey, in hex.
+fn log_key_fingerprint(signer: &tasdiq_tlog::Signer) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(signer.verifier().to_string().as_bytes()))
+}
+
+/// Reads the log key of `dir`, if the file exists (refused if others can read it).
+pub fn read_log_signer(dir: &Path) -> Result<Option<tasdiq_tlog::Signer>, KeyFileError> {
+    let path = dir.join(LOG_KEY_FILE);
+    match fs::metadata(&path) {
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(io(&path)(e)),
+    }
+    check_mode(&path)?;
+    let text = fs::read_to_string(&path).map_err(io(&path))?;
+    let signer = tasdiq_tlog::Signer::parse(text.trim()).map_err(|_| KeyFileError::Unreadable {
+        path: path.display().to_string(),
+    });
+    let mut text = text;
+    text.clear();
+    signer.map(Some)
+}
+
+/// Makes sure this node holds the log key for `origin` if no other node made one: made here on
+/// a database that records none. Returns whether it was made just now.
+pub async fn ensure_log_signer(
+    db: &impl ConnectionTrait,
+    dir: &Path,
+    origin: &str,
+) -> Result<bool, KeyFileError> {
+    if read_log_signer(dir)?.is_some()
+        || store::secrets::fingerprint(db, LOG_KEY_NAME)
+            .await?
+            .is_some()
+    {
+        return Ok(false);
+    }
+    let name = tasdiq_tlog::note::KeyName::new(origin)
+        .map_err(|e| KeyFileError::LogKey(format!("the log origin {origin}: {e}")))?;
+    let signer = tasdiq_tlog::Signer::new(
+        name,
+        tasdiq_tlog::note::Algorithm::Ed25519,
+        SigningKey::from_bytes(&rand::random::<[u8; 32]>()),
+    );
+    let written = write_private(dir, LOG_KEY_FILE, &signer.to_private_string())?;
+    let ours = log_key_fingerprint(&signer);
+    if store::secrets::record(db, LOG_KEY_NAME, &ours).await? != ours {
+        let _ = fs::remove_file(&written);
+    }
+    Ok(true)
+}
+
+/// The log key this node signs checkpoints with: `None` if this node holds none (it serves
+/// the log, another node signs). Its name is the log's origin for good, whatever the public URL
+/// says later. A key that is not the one the database records stops the service.
+pub async fn load_log_signer(
+    db: &impl ConnectionTrait,
+    dir: &Path,
+) -> Result<Option<tasdiq_tlog::Signer>, KeyFileError> {
+    let Some(signer) = read_log_signer(dir)? else {
+        return Ok(None);
+    };
+    let path = dir.join(LOG_KEY_FILE).display().to_string();
+    let ours = log_key_fingerprint(&signer);
+    let theirs = match store::secrets::fingerprint(db, LOG_KEY_NAME).await? {
+        Some(fp) => fp,
+        None => store::secrets::record(db, LOG_KEY_NAME, &ours).await?,
+    };
+    if theirs != ours {
+        return Err(KeyFileError::LogKey(format!(
+            "the log key {path} is not the one the other nodes sign with: copy {LOG_KEY_FILE} \
+             from the node that made it, or remove it to serve the log without signing"
+        )));
+    }
+    Ok(Some(signer))
 }
 
 #[cfg(test)]

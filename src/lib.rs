@@ -22,6 +22,7 @@ pub mod service;
 pub mod state;
 pub mod store;
 pub mod telemetry;
+pub mod translog;
 pub mod verify;
 pub mod views;
 

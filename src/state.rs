@@ -32,6 +32,8 @@ pub struct App {
     pub status_lists: Memo,
     /// Keys the check of short codes; every node holds the same one.
     pub shortcodes: ShortCodeKey,
+    /// The public issuance log: origin, key, self-check outcome.
+    pub log: crate::translog::Log,
     /// SQLite has one writer: taking turns here avoids lock-upgrade failures between
     /// transactions of this process.
     write_turn: tokio::sync::Mutex<()>,
@@ -76,7 +78,8 @@ impl AppState {
             scans_per_day: config.copy_scans_per_day,
         });
         scans.refresh_salts(&db, Utc::now().date_naive()).await?;
-        Ok(Self::assemble(db, config, ring, shortcodes, epoch, scans))
+        let log = crate::translog::Log::open(&db, &config).await?;
+        Ok(Self::assemble(db, config, ring, shortcodes, epoch, scans, log))
     }
 
     /// A state for one command-line change (accounts, keys) on a migrated database: the key
@@ -90,7 +93,8 @@ impl AppState {
             scans_per_day: u32::MAX,
         });
         let shortcodes = ShortCodeKey::generate();
-        Ok(Self::assemble(db, config, ring, shortcodes, epoch, scans))
+        let log = crate::translog::Log::open(&db, &config).await?;
+        Ok(Self::assemble(db, config, ring, shortcodes, epoch, scans, log))
     }
 
     fn assemble(
@@ -100,6 +104,7 @@ impl AppState {
         shortcodes: ShortCodeKey,
         epoch: i64,
         scans: Scans,
+        log: crate::translog::Log,
     ) -> Self {
         let max_batch = config.verify_batch;
         AppState(Arc::new(App {
@@ -109,6 +114,7 @@ impl AppState {
             verifier: Verifier::new(ring, epoch, scans, max_batch),
             status_lists: Memo::default(),
             shortcodes,
+            log,
             write_turn: tokio::sync::Mutex::new(()),
         }))
     }
@@ -222,11 +228,18 @@ impl Background {
                 tokio::time::interval(Duration::from_millis(state.config.scan_flush_ms));
             let mut poll = tokio::time::interval(Duration::from_millis(250));
             let mut daily = tokio::time::interval(Duration::from_secs(600));
+            let mut log = tokio::time::interval(Duration::from_millis(500));
+            log.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             flush.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 tokio::select! {
                     _ = flush.tick() => flush_scans(&state).await,
+                    _ = log.tick() => {
+                        if let Err(e) = crate::translog::integrate(&state).await {
+                            tracing::warn!(error = %e, "log integration failed; will retry");
+                        }
+                    }
                     _ = poll.tick() => {
                         if let Err(e) = state.poll_epoch().await {
                             tracing::debug!(error = %e, "cache epoch poll failed");

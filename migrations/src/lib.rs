@@ -14,6 +14,7 @@ mod m20261201_000001_service_secrets;
 mod m20261202_000001_credential_status;
 mod m20261203_000006_region_names;
 mod m20261203_000007_custody;
+mod m20261203_000005_translog;
 
 /// Every migration, in the order it is applied.
 pub struct Migrator;
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000001_credential_status::Migration),
             Box::new(m20261203_000006_region_names::Migration),
             Box::new(m20261203_000007_custody::Migration),
+            Box::new(m20261203_000005_translog::Migration),
         ]
     }
 }

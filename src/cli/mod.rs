@@ -11,6 +11,7 @@ mod accounts;
 mod backup;
 mod keys;
 mod labels;
+mod logproof;
 mod serve;
 mod verify;
 
@@ -69,6 +70,13 @@ pub enum Command {
         /// The key set: a JWKS file, or a URL (default: the public URL's keys.json).
         #[arg(long)]
         keys: Option<String>,
+        /// Also check that the certificate is in the public issuance log, from a tlog-proof file
+        /// (`GET /api/v1/certificates/{n}/proof`).
+        #[arg(long)]
+        proof: Option<String>,
+        /// The log policy for --proof: a file or URL (default: the public URL's log-policy).
+        #[arg(long, requires = "proof")]
+        log_policy: Option<String>,
     },
 }
 
@@ -76,8 +84,15 @@ pub enum Command {
 pub fn run(cli: Cli) -> ExitCode {
     crate::telemetry::init();
     // The offline check needs no runtime, no database and no server.
-    if let Command::Verify { input, keys } = &cli.command {
-        return verify::run(&cli.config, input, keys.as_deref());
+    if let Command::Verify {
+        input,
+        keys,
+        proof,
+        log_policy,
+    } = &cli.command
+    {
+        let proof = proof.as_deref().map(|p| (p, log_policy.as_deref()));
+        return verify::run(&cli.config, input, keys.as_deref(), proof);
     }
     // On one core a single-threaded runtime avoids handing every wake-up to a second
     // scheduler thread; on more cores the work-stealing runtime uses them all.

@@ -20,8 +20,14 @@ use crate::verify::code_from_input;
 const NOT_AUTHENTIC: u8 = 1;
 const USAGE: u8 = 2;
 
-pub fn run(config: &Config, input: &str, keys: Option<&str>) -> ExitCode {
-    match check(config, input, keys) {
+/// `proof`: a tlog-proof file and the log policy to check it with (`--proof`, `--log-policy`).
+pub fn run(
+    config: &Config,
+    input: &str,
+    keys: Option<&str>,
+    proof: Option<(&str, Option<&str>)>,
+) -> ExitCode {
+    match check(config, input, keys, proof) {
         Ok(code) => code,
         Err(msg) => {
             eprintln!("error: {msg}");
@@ -30,7 +36,12 @@ pub fn run(config: &Config, input: &str, keys: Option<&str>) -> ExitCode {
     }
 }
 
-fn check(config: &Config, input: &str, keys: Option<&str>) -> Result<ExitCode, String> {
+fn check(
+    config: &Config,
+    input: &str,
+    keys: Option<&str>,
+    proof: Option<(&str, Option<&str>)>,
+) -> Result<ExitCode, String> {
     let text = read_input(input)?;
     let code = code_from_input(&text);
     let label = Label::parse(code).map_err(|e| format!("not a tasdiq label code: {e}"))?;
@@ -67,6 +78,11 @@ fn check(config: &Config, input: &str, keys: Option<&str>) -> Result<ExitCode, S
         Utc::now().date_naive(),
     );
     println!("verdict      {} ({})", d.status.as_str(), d.reason);
+    if let Some((file, policy)) = proof
+        && !super::logproof::check(config, &label, file, policy)?
+    {
+        return Ok(ExitCode::from(NOT_AUTHENTIC));
+    }
     match d.status {
         Status::Authentic => {
             println!(

@@ -32,6 +32,7 @@ pub mod pages;
 pub mod public;
 pub mod retail;
 pub mod session;
+pub mod translog;
 
 use error::ApiError;
 
@@ -46,6 +47,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api)
         .merge(openapi::router(doc))
         .merge(ops::router())
+        .merge(translog::router())
         .merge(pages::consumer::router())
         .merge(pages::officer::router())
         .fallback(not_found)
@@ -108,6 +110,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
             .merge(officer_api::router())
             .merge(retail::router())
             .merge(events::router())
+            .merge(translog::api())
             .split_for_parts();
     openapi::add_layer_responses(&mut doc);
     (router, doc)

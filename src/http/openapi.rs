@@ -33,6 +33,7 @@ use crate::state::AppState;
         (name = "officers", description = "Producers, brands and rights of use, for certification officers."),
         (name = "audit", description = "The append-only audit log and consumer reports."),
         (name = "custody", description = "Chain of custody: GS1 EPCIS 2.0 events from retailers and officers, and the places they record them at."),
+        (name = "log", description = "The public issuance log (C2SP tlog-tiles at /log/): its policy and each certificate's proof of logging."),
     )
 )]
 pub struct ApiDoc;

@@ -27,9 +27,15 @@ async fn healthz() -> Json<Health> {
     Json(Health { status: "ok" })
 }
 
-/// The process can serve: the database answers.
+/// The process can serve: the database answers and the issuance log passed its self-check.
 async fn readyz(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
+    if let Some(why) = state.log.refusal() {
+        return Err(ApiError::unavailable(format!(
+            "the issuance log refuses to sign: {why}"
+        )));
+    }
     match crate::store::ops::ping(&state.db).await {
+
         Ok(_) => Ok(Json(Health { status: "ready" })),
         Err(e) => {
             tracing::warn!(error = %e, "readiness check failed");

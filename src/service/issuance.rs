@@ -66,6 +66,7 @@ pub async fn issue_in(
         .map_err(|(reason, detail)| ServiceError::conflict(reason, detail))?;
     let number = store::certificates::insert(tx, req, kid, actor, now).await?;
     let rec = store::certificates::record(tx, number).await?;
+    crate::translog::append(tx, crate::translog::Entry::issue(&rec)).await?;
     let target = format!("certificate:{number}");
     audit::record(
         tx,
@@ -115,6 +116,7 @@ pub async fn revoke_in(
     store::certificates::revoke(tx, number, reason, Utc::now()).await?;
     signing_keys::bump_epoch(tx).await?;
     let rec = store::certificates::record(tx, number).await?;
+    crate::translog::append(tx, crate::translog::Entry::revoke(&rec)).await?;
     let target = format!("certificate:{number}");
     audit::record(
         tx,

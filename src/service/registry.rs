@@ -163,6 +163,8 @@ pub async fn update_brand(
                     Standing::Withdrawn => "brand.withdraw",
                 };
                 signing_keys::bump_epoch(&*tx).await?;
+                crate::translog::append(&*tx, crate::translog::Entry::brand(number.get(), *status))
+                    .await?;
             }
             None => {}
         }
@@ -362,6 +364,11 @@ pub async fn grant(
             }
         };
         store::memberships::add_event(&*tx, id, Standing::Active, None, actor).await?;
+        crate::translog::append(
+            &*tx,
+            crate::translog::Entry::member(brand.get(), producer, Standing::Active),
+        )
+        .await?;
         signing_keys::bump_epoch(&*tx).await?;
         let target = format!("brand:{brand}/producer:{producer}");
         audit::record(&*tx, actor, "membership.grant", &target, before.as_ref(), Some(&after))
@@ -448,6 +455,11 @@ pub async fn change_membership(
         let after = store::memberships::set(&*tx, id, &change, Utc::now()).await?;
         if status_changes {
             store::memberships::add_event(&*tx, id, status, reason.as_deref(), actor).await?;
+            crate::translog::append(
+                &*tx,
+                crate::translog::Entry::member(brand.get(), producer, status),
+            )
+            .await?;
         }
         signing_keys::bump_epoch(&*tx).await?;
         let verb = match (status, status_changes) {

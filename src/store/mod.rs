@@ -25,6 +25,7 @@ pub mod secrets;
 pub mod seed;
 pub mod sessions;
 pub mod signing_keys;
+pub mod translog;
 
 /// What can go wrong below the HTTP layer.
 #[derive(Debug, thiserror::Error)]

@@ -27,5 +27,6 @@ mod resilience;
 mod retail;
 mod security;
 mod seeds;
+mod translog;
 mod vectors;
 mod verify;
