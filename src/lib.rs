@@ -17,6 +17,7 @@ pub mod metrics;
 pub mod printing;
 pub mod seed;
 pub mod state;
+pub mod status;
 pub mod store;
 pub mod telemetry;
 pub mod verify;

@@ -33,6 +33,8 @@ pub struct App {
     pub status_lists: Memo,
     /// Keys the check of short codes; every node holds the same one.
     pub shortcodes: ShortCodeKey,
+    /// The status-list key (`None` before bootstrap made it).
+    pub status_key: Option<crate::status::key::StatusKey>,
     epoch: AtomicI64,
     /// SQLite has one writer: taking turns here avoids lock-upgrade failures between
     /// transactions of this process.
@@ -72,6 +74,8 @@ impl AppState {
     pub async fn build(db: DatabaseConnection, config: Config) -> anyhow::Result<Self> {
         let ring = keystore::load_ring(&db, &config.keys_dir).await?;
         let shortcodes = keystore::load_shortcode_key(&db, &config.keys_dir).await?;
+        let status_key =
+            crate::status::key::load(&db, &config.keys_dir, &config.public_url).await?;
         let epoch = signing_keys::epoch(&db).await?;
         let scans = Scans::new(CopyThresholds {
             distinct_clients: config.copy_distinct_clients,
@@ -87,6 +91,7 @@ impl AppState {
             scans,
             status_lists: Memo::default(),
             shortcodes,
+            status_key,
             epoch: AtomicI64::new(epoch),
             write_turn: tokio::sync::Mutex::new(()),
         })))
@@ -187,6 +192,8 @@ impl Background {
                 tokio::time::interval(Duration::from_millis(state.config.scan_flush_ms));
             let mut poll = tokio::time::interval(Duration::from_millis(250));
             let mut daily = tokio::time::interval(Duration::from_secs(600));
+            let mut status = tokio::time::interval(crate::status::publish::POLL);
+            let mut publisher = crate::status::publish::Publisher::default();
             flush.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
@@ -218,6 +225,7 @@ impl Background {
                             tracing::warn!(error = %e, "could not purge spent rate limits");
                         }
                     }
+                    _ = status.tick() => publisher.tick(&state).await,
                     _ = stopped.changed() => break,
                 }
             }

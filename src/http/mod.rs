@@ -30,7 +30,9 @@ pub mod ops;
 pub mod pages;
 pub mod public;
 pub mod retail;
+pub mod scan;
 pub mod session;
+pub mod status;
 
 use error::ApiError;
 
@@ -47,6 +49,7 @@ pub fn router(state: AppState) -> Router {
         .merge(ops::router())
         .merge(pages::consumer::router())
         .merge(pages::officer::router())
+        .merge(scan::router())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         // The body limit sits inside `problem_bodies`, so that its 413 (a `Content-Length` over
@@ -106,6 +109,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
             .merge(public::router())
             .merge(officer_api::router())
             .merge(retail::router())
+            .merge(status::router())
             .split_for_parts();
     openapi::add_layer_responses(&mut doc);
     (router, doc)

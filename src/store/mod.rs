@@ -22,6 +22,7 @@ pub mod secrets;
 pub mod seed;
 pub mod sessions;
 pub mod signing_keys;
+pub mod status_list;
 
 /// What can go wrong below the HTTP layer.
 #[derive(Debug, thiserror::Error)]
