@@ -76,8 +76,10 @@ fn parse_version(s: &str) -> Result<u64, ApiError> {
     }
 }
 
-/// The current version, its digest, `as_of` and `fresh_until`: a signed note, re-signed at
-/// least hourly and within 60 s of a change.
+/// The current status list version, signed.
+///
+/// Its digest, `as_of` and `fresh_until`: a signed note, re-signed at least hourly and within
+/// 60 s of a change.
 #[utoipa::path(
     get, path = "/.well-known/tasdiq/status/latest", tag = "verification",
     operation_id = "getStatusLatest",
@@ -92,7 +94,9 @@ async fn latest(State(state): State<AppState>, req: HeaderMap) -> Result<Respons
     Ok(note(text.into(), "no-cache", &req))
 }
 
-/// One version's snapshot: every entry, signed, never changed.
+/// One version's signed snapshot.
+///
+/// Every entry, signed, never changed.
 #[utoipa::path(
     get, path = "/.well-known/tasdiq/status/{version}", tag = "verification",
     operation_id = "getStatusSnapshot",
@@ -126,8 +130,10 @@ struct Since {
     since: Option<String>,
 }
 
-/// The changes from version `since` to the current one, signed; applying them to `since`
-/// must give the current digest.
+/// The signed changes since a version.
+///
+/// From version `since` to the current one; applying them to `since` must give the current
+/// digest.
 #[utoipa::path(
     get, path = "/.well-known/tasdiq/status/delta", tag = "verification",
     operation_id = "getStatusDelta",
