@@ -24,6 +24,8 @@ pub struct BootReport {
     pub key_created: Option<Kid>,
     /// Whether the short-code secret was made just now.
     pub shortcode_created: bool,
+    /// Whether the status-list key was made just now.
+    pub status_key_created: bool,
     pub seeded: Option<SeedSummary>,
     pub demo_certificates: usize,
     /// Set when the admin account was created just now.
@@ -49,6 +51,7 @@ pub async fn run(db: &DatabaseConnection, config: &Config) -> anyhow::Result<Boo
     migrate(db).await?;
     report.key_created = keystore::ensure_signer(db, &config.keys_dir).await?;
     report.shortcode_created = keystore::ensure_shortcode_key(db, &config.keys_dir).await?;
+    report.status_key_created = crate::status::key::ensure(db, &config.keys_dir).await?;
     let log_origin = crate::translog::origin(config.public_base());
     keystore::ensure_log_signer(db, &config.keys_dir, &log_origin).await?;
     let app = AppState::offline(db.clone(), config.clone()).await?;

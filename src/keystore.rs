@@ -120,7 +120,7 @@ fn read_secret(path: &Path) -> Result<SecretKey, KeyFileError> {
 }
 
 #[cfg(unix)]
-fn check_mode(path: &Path) -> Result<(), KeyFileError> {
+pub(crate) fn check_mode(path: &Path) -> Result<(), KeyFileError> {
     use std::os::unix::fs::PermissionsExt;
     let mode = fs::metadata(path).map_err(io(path))?.permissions().mode() & 0o777;
     if mode & 0o077 != 0 {
@@ -133,7 +133,7 @@ fn check_mode(path: &Path) -> Result<(), KeyFileError> {
 }
 
 #[cfg(not(unix))]
-fn check_mode(_: &Path) -> Result<(), KeyFileError> {
+pub(crate) fn check_mode(_: &Path) -> Result<(), KeyFileError> {
     Ok(())
 }
 
@@ -144,7 +144,7 @@ pub fn write_secret(dir: &Path, secret: &SecretKey) -> Result<PathBuf, KeyFileEr
 }
 
 /// Writes `hex` and a newline to a new file `dir/name` of mode 0600, then overwrites the copy.
-fn write_private(dir: &Path, name: &str, hex: &str) -> Result<PathBuf, KeyFileError> {
+pub(crate) fn write_private(dir: &Path, name: &str, hex: &str) -> Result<PathBuf, KeyFileError> {
     fs::create_dir_all(dir).map_err(io(dir))?;
     let path = dir.join(name);
     let mut opts = fs::OpenOptions::new();

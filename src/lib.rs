@@ -20,6 +20,7 @@ pub mod printing;
 pub mod seed;
 pub mod service;
 pub mod state;
+pub mod status;
 pub mod store;
 pub mod telemetry;
 pub mod translog;

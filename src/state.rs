@@ -34,6 +34,8 @@ pub struct App {
     pub shortcodes: ShortCodeKey,
     /// The public issuance log: origin, key, self-check outcome.
     pub log: crate::translog::Log,
+    /// The status-list key (`None` before bootstrap made it).
+    pub status_key: Option<crate::status::key::StatusKey>,
     /// SQLite has one writer: taking turns here avoids lock-upgrade failures between
     /// transactions of this process.
     write_turn: tokio::sync::Mutex<()>,
@@ -72,6 +74,8 @@ impl AppState {
     pub async fn build(db: DatabaseConnection, config: Config) -> anyhow::Result<Self> {
         let ring = keystore::load_ring(&db, &config.keys_dir).await?;
         let shortcodes = keystore::load_shortcode_key(&db, &config.keys_dir).await?;
+        let status_key =
+            crate::status::key::load(&db, &config.keys_dir, &config.public_url).await?;
         let epoch = signing_keys::epoch(&db).await?;
         let scans = Scans::new(CopyThresholds {
             distinct_clients: config.copy_distinct_clients,
@@ -79,7 +83,8 @@ impl AppState {
         });
         scans.refresh_salts(&db, Utc::now().date_naive()).await?;
         let log = crate::translog::Log::open(&db, &config).await?;
-        Ok(Self::assemble(db, config, ring, shortcodes, epoch, scans, log))
+        let published = (log, status_key);
+        Ok(Self::assemble(db, config, ring, shortcodes, epoch, scans, published))
     }
 
     /// A state for one command-line change (accounts, keys) on a migrated database: the key
@@ -94,7 +99,7 @@ impl AppState {
         });
         let shortcodes = ShortCodeKey::generate();
         let log = crate::translog::Log::open(&db, &config).await?;
-        Ok(Self::assemble(db, config, ring, shortcodes, epoch, scans, log))
+        Ok(Self::assemble(db, config, ring, shortcodes, epoch, scans, (log, None)))
     }
 
     fn assemble(
@@ -104,7 +109,7 @@ impl AppState {
         shortcodes: ShortCodeKey,
         epoch: i64,
         scans: Scans,
-        log: crate::translog::Log,
+        (log, status_key): (crate::translog::Log, Option<crate::status::key::StatusKey>),
     ) -> Self {
         let max_batch = config.verify_batch;
         AppState(Arc::new(App {
@@ -115,6 +120,7 @@ impl AppState {
             status_lists: Memo::default(),
             shortcodes,
             log,
+            status_key,
             write_turn: tokio::sync::Mutex::new(()),
         }))
     }
@@ -230,6 +236,8 @@ impl Background {
             let mut daily = tokio::time::interval(Duration::from_secs(600));
             let mut log = tokio::time::interval(Duration::from_millis(500));
             log.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            let mut status = tokio::time::interval(crate::status::publish::POLL);
+            let mut publisher = crate::status::publish::Publisher::default();
             flush.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
@@ -266,6 +274,7 @@ impl Background {
                             tracing::warn!(error = %e, "could not purge spent rate limits");
                         }
                     }
+                    _ = status.tick() => publisher.tick(&state).await,
                     _ = stopped.changed() => break,
                 }
             }

@@ -15,6 +15,7 @@ mod m20261202_000001_credential_status;
 mod m20261203_000006_region_names;
 mod m20261203_000007_custody;
 mod m20261203_000005_translog;
+mod m20261203_000004_status_list;
 
 /// Every migration, in the order it is applied.
 pub struct Migrator;
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000006_region_names::Migration),
             Box::new(m20261203_000007_custody::Migration),
             Box::new(m20261203_000005_translog::Migration),
+            Box::new(m20261203_000004_status_list::Migration),
         ]
     }
 }

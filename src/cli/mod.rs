@@ -13,7 +13,8 @@ mod keys;
 mod labels;
 mod logproof;
 mod serve;
-mod verify;
+pub mod sync;
+pub mod verify;
 
 /// Certifies products of Morocco's collective brands with signed QR labels.
 #[derive(Debug, Parser)]
@@ -63,11 +64,12 @@ pub enum Command {
         #[command(subcommand)]
         command: labels::LabelsCommand,
     },
-    /// Verify a label offline from a published key set; exit 0 authentic, 1 not, 2 bad input.
+    /// Verify a label offline from a published key set and the synced status list; exit 0
+    /// authentic, 1 not, 2 bad input, 3 cannot decide offline.
     Verify {
         /// A label code, a label URL, or the path of a PNG label.
         input: String,
-        /// The key set: a JWKS file, or a URL (default: the public URL's keys.json).
+        /// The key set: a JWKS file, or a URL (default: the synced one, else the public URL's).
         #[arg(long)]
         keys: Option<String>,
         /// Also check that the certificate is in the public issuance log, from a tlog-proof file
@@ -77,6 +79,27 @@ pub enum Command {
         /// The log policy for --proof: a file or URL (default: the public URL's log-policy).
         #[arg(long, requires = "proof")]
         log_policy: Option<String>,
+        /// The folder `tasdiq sync` wrote (default: its default folder, when it exists).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+        /// How old the status list may be: 30s, 12h, 7d; never past its fresh_until.
+        #[arg(long, default_value = "7d")]
+        max_status_age: String,
+        /// Exit 3 when no status list is held.
+        #[arg(long)]
+        require_status: bool,
+        /// Decide as at this time (RFC 3339) instead of now.
+        #[arg(long)]
+        now: Option<String>,
+    },
+    /// Fetch the key set and the signed status list for offline verification.
+    Sync {
+        /// The service (default: the public URL).
+        #[arg(long)]
+        from: Option<String>,
+        /// Where to keep them (default: $TASDIQ_SYNC_DIR, else ~/.local/share/tasdiq/offline).
+        #[arg(long)]
+        dir: Option<PathBuf>,
     },
 }
 
@@ -84,15 +107,31 @@ pub enum Command {
 pub fn run(cli: Cli) -> ExitCode {
     crate::telemetry::init();
     // The offline check needs no runtime, no database and no server.
-    if let Command::Verify {
-        input,
-        keys,
-        proof,
-        log_policy,
-    } = &cli.command
-    {
-        let proof = proof.as_deref().map(|p| (p, log_policy.as_deref()));
-        return verify::run(&cli.config, input, keys.as_deref(), proof);
+    match &cli.command {
+        Command::Verify {
+            input,
+            keys,
+            dir,
+            max_status_age,
+            require_status,
+            now,
+            proof,
+            log_policy,
+        } => {
+            let opts = verify::Options {
+                keys: keys.clone(),
+                dir: dir.clone(),
+                max_status_age: Some(max_status_age.clone()),
+                require_status: *require_status,
+                now: now.clone(),
+                proof: proof.clone().map(|p| (p, log_policy.clone())),
+            };
+            return verify::run(&cli.config, input, &opts);
+        }
+        Command::Sync { from, dir } => {
+            return sync::run(&cli.config, from.as_deref(), dir.as_deref());
+        }
+        _ => {}
     }
     // On one core a single-threaded runtime avoids handing every wake-up to a second
     // scheduler thread; on more cores the work-stealing runtime uses them all.
@@ -145,7 +184,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Labels { command } => labels::run(config, command).await,
         Command::Backup { to } => backup::run(config, &to).await,
         // Handled in `run` before any runtime starts; never reaches here.
-        Command::Verify { .. } => Ok(ExitCode::from(2)),
+        Command::Verify { .. } | Command::Sync { .. } => Ok(ExitCode::from(2)),
     }
 }
 

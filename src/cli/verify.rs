@@ -1,6 +1,8 @@
-//! `tasdiq verify CODE_OR_URL_OR_PNG [--keys FILE_OR_URL]`: checks a label offline, from a
-//! published key set, with the server stopped. Exit codes: 0 authentic, 1 not authentic,
-//! 2 usage or input error.
+//! `tasdiq verify CODE_OR_URL_OR_PNG [--keys FILE_OR_URL] [--dir D] [--max-status-age 7d]
+//! [--require-status]`: checks a label offline, from a published key set and the status list
+//! `tasdiq sync` keeps in D, with the server stopped. Exit codes: 0 authentic, 1 not
+//! authentic, 2 usage or input error, 3 cannot decide offline (no list under
+//! `--require-status`, a list past its maximum age, a compromised key).
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -14,20 +16,34 @@ use crate::config::Config;
 use crate::domain::code::{Kid, Label};
 use crate::domain::keys::{KeyEntry, KeyRing};
 use crate::domain::values::{KeyStatus, date_from_label_days};
-use crate::domain::verdict::{self, Registry, Status};
+use crate::status::offline::{self, LabelFacts};
 use crate::verify::code_from_input;
 
 const NOT_AUTHENTIC: u8 = 1;
 const USAGE: u8 = 2;
+/// Cannot decide offline: the status list is missing (under `--require-status`) or stale, or
+/// the label key was reported compromised.
+const UNDECIDED: u8 = 3;
 
-/// `proof`: a tlog-proof file and the log policy to check it with (`--proof`, `--log-policy`).
-pub fn run(
-    config: &Config,
-    input: &str,
-    keys: Option<&str>,
-    proof: Option<(&str, Option<&str>)>,
-) -> ExitCode {
-    match check(config, input, keys, proof) {
+/// The options of `tasdiq verify`.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// A JWKS file or URL.
+    pub keys: Option<String>,
+    /// The folder `tasdiq sync` wrote (default: its default folder, when it exists).
+    pub dir: Option<std::path::PathBuf>,
+    /// `30s`, `12h`, `7d`: how old a list may be (capped by its `fresh_until`).
+    pub max_status_age: Option<String>,
+    /// Exit 3 when no status list is held.
+    pub require_status: bool,
+    /// Decide as at this time (RFC 3339) instead of now.
+    pub now: Option<String>,
+    /// A tlog-proof file and the log policy to check it with (`--proof`, `--log-policy`).
+    pub proof: Option<(String, Option<String>)>,
+}
+
+pub fn run(config: &Config, input: &str, opts: &Options) -> ExitCode {
+    match check(config, input, opts) {
         Ok(code) => code,
         Err(msg) => {
             eprintln!("error: {msg}");
@@ -36,18 +52,58 @@ pub fn run(
     }
 }
 
-fn check(
-    config: &Config,
-    input: &str,
-    keys: Option<&str>,
-    proof: Option<(&str, Option<&str>)>,
-) -> Result<ExitCode, String> {
+/// `30s`, `45m`, `12h`, `7d`.
+pub fn parse_duration(s: &str) -> Result<chrono::Duration, String> {
+    let bad = || format!("not a duration: {s:?} (write 30s, 12h or 7d)");
+    let (n, unit) = s.split_at(s.len().saturating_sub(1));
+    let n: i64 = n.parse().map_err(|_| bad())?;
+    let secs = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        _ => return Err(bad()),
+    };
+    n.checked_mul(secs)
+        .filter(|v| *v >= 0 && *v <= 100 * 365 * 86_400)
+        .map(chrono::Duration::seconds)
+        .ok_or_else(bad)
+}
+
+fn check(config: &Config, input: &str, opts: &Options) -> Result<ExitCode, String> {
+    let max_age = parse_duration(opts.max_status_age.as_deref().unwrap_or("7d"))?;
+    let now = match &opts.now {
+        Some(t) => DateTime::parse_from_rfc3339(t)
+            .map_err(|e| format!("--now {t}: {e}"))?
+            .with_timezone(&Utc),
+        None => Utc::now(),
+    };
     let text = read_input(input)?;
     let code = code_from_input(&text);
     let label = Label::parse(code).map_err(|e| format!("not a tasdiq label code: {e}"))?;
-    let default_keys = format!("{}/.well-known/tasdiq/keys.json", config.public_base());
-    let source = keys.unwrap_or(&default_keys);
-    let ring = load_keys(source)?;
+    let synced = opts.dir.clone().or_else(|| {
+        let d = super::sync::default_dir();
+        d.join(super::sync::KEYS_FILE).is_file().then_some(d)
+    });
+    let default_keys = match &synced {
+        Some(d) => d.join(super::sync::KEYS_FILE).display().to_string(),
+        None => format!("{}/.well-known/tasdiq/keys.json", config.public_base()),
+    };
+    let source = opts.keys.as_deref().unwrap_or(&default_keys);
+    let (ring, jwks) = load_keys(source)?;
+    let held = match &synced {
+        Some(d) => match super::sync::load_held(d, &jwks) {
+            Ok(h) => h,
+            Err(e) => {
+                eprintln!(
+                    "warning: the synced status list in {} is not used: {e}",
+                    d.display()
+                );
+                None
+            }
+        },
+        None => None,
+    };
 
     let h = label.header;
     println!("version      1");
@@ -70,33 +126,74 @@ fn check(
             "INVALID"
         }
     );
-    let d = verdict::decide(
-        &label,
-        key,
-        signature_ok,
-        Registry::Offline,
-        Utc::now().date_naive(),
+    let Some(key) = key.filter(|_| signature_ok) else {
+        let reason = if key.is_none() {
+            "unknown_key"
+        } else {
+            "bad_signature"
+        };
+        println!("verdict      counterfeit ({reason})");
+        return Ok(ExitCode::from(NOT_AUTHENTIC));
+    };
+    match &held {
+        Some(held) => println!(
+            "statuses     as of {} (v{}), fresh until {}",
+            held.latest.as_of.format("%d/%m/%Y %H:%M UTC"),
+            held.latest.version,
+            held.latest.fresh_until.format("%d/%m/%Y %H:%M UTC"),
+        ),
+        None => println!("statuses     none held: run `tasdiq sync` to check revocations offline"),
+    }
+    let facts = LabelFacts {
+        kid: u32::from_be_bytes(h.kid.0),
+        certificate: h.certificate,
+        brand: h.brand,
+        expires_on: date_from_label_days(h.expiry_days),
+    };
+    let d = offline::decide(
+        &facts,
+        key.status == KeyStatus::Compromised,
+        held.as_ref(),
+        now,
+        max_age,
     );
-    println!("verdict      {} ({})", d.status.as_str(), d.reason);
-    if let Some((file, policy)) = proof
-        && !super::logproof::check(config, &label, file, policy)?
+    println!("verdict      {} ({})", d.status, d.reason);
+    if let Some((file, policy)) = &opts.proof
+        && !super::logproof::check(config, &label, file, policy.as_deref())?
     {
         return Ok(ExitCode::from(NOT_AUTHENTIC));
     }
-    match d.status {
-        Status::Authentic => {
+    if let Some(w) = d.warning {
+        eprintln!("warning: {w}: no status list is held, so revocations are not checked");
+    }
+    match d.status.as_str() {
+        "authentic" if d.warning.is_some() && opts.require_status => {
             println!(
-                "offline check: signature and expiry. Revocation and suspension are known only online:"
+                "cannot decide offline: --require-status and no status list (run `tasdiq sync`)"
             );
-            println!("  {}/v/{code}", config.public_base());
+            Ok(ExitCode::from(UNDECIDED))
+        }
+        "authentic" => {
+            if held.is_none() {
+                println!(
+                    "offline check: signature and expiry. Revocation and suspension are known only online:"
+                );
+                println!("  {}/v/{code}", config.public_base());
+            }
             Ok(ExitCode::SUCCESS)
         }
-        Status::Unconfirmed => {
-            println!(
-                "this key was reported compromised: only the online service can tell whether the certificate predates that; check online:"
-            );
+        "unknown" => {
+            if d.reason == "status_stale" {
+                println!(
+                    "cannot decide offline: the status list is older than the maximum age; run `tasdiq sync`, or check online:"
+                );
+            } else {
+                println!(
+                    "this key was reported compromised: only the online service can tell whether the certificate predates that; check online:"
+                );
+            }
             println!("  {}/v/{code}", config.public_base());
-            Ok(ExitCode::from(NOT_AUTHENTIC))
+            Ok(ExitCode::from(UNDECIDED))
         }
         _ => Ok(ExitCode::from(NOT_AUTHENTIC)),
     }
@@ -146,10 +243,12 @@ struct JwkDoc {
     created: Option<DateTime<Utc>>,
     #[serde(default)]
     compromised_since: Option<DateTime<Utc>>,
+    #[serde(default)]
+    purpose: Option<String>,
 }
 
-/// Loads a published key set from a file or a plain-HTTP URL.
-fn load_keys(source: &str) -> Result<KeyRing, String> {
+/// Loads a published key set from a file or a plain-HTTP URL: the label keys, and the text.
+fn load_keys(source: &str) -> Result<(KeyRing, String), String> {
     let text = if source.starts_with("http://") || source.starts_with("https://") {
         ureq::get(source)
             .call()
@@ -165,7 +264,8 @@ fn load_keys(source: &str) -> Result<KeyRing, String> {
         std::fs::read_to_string(source)
             .map_err(|e| format!("cannot read the key set {source}: {e}"))?
     };
-    parse_jwks(&text).map_err(|e| format!("{source}: {e}"))
+    let ring = parse_jwks(&text).map_err(|e| format!("{source}: {e}"))?;
+    Ok((ring, text))
 }
 
 /// Reads a JWKS document into a key ring; each key's id must match its public key.
@@ -173,7 +273,11 @@ pub fn parse_jwks(text: &str) -> Result<KeyRing, String> {
     let doc: JwksDoc = serde_json::from_str(text).map_err(|e| format!("not a key set: {e}"))?;
     let mut entries = Vec::new();
     for k in doc.keys {
-        if k.kty != "OKP" || k.crv != "Ed25519" {
+        // Label keys only: a label "signed" by the status or log key is counterfeit.
+        if k.kty != "OKP"
+            || k.crv != "Ed25519"
+            || k.purpose.as_deref().is_some_and(|p| p != "label")
+        {
             continue;
         }
         let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD

@@ -17,3 +17,4 @@ pub mod producer;
 pub mod region;
 pub mod report;
 pub mod signing_key;
+pub mod status_version;

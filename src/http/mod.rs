@@ -31,8 +31,10 @@ pub mod ops;
 pub mod pages;
 pub mod public;
 pub mod retail;
+pub mod scan;
 pub mod session;
 pub mod translog;
+pub mod status;
 
 use error::ApiError;
 
@@ -50,6 +52,7 @@ pub fn router(state: AppState) -> Router {
         .merge(translog::router())
         .merge(pages::consumer::router())
         .merge(pages::officer::router())
+        .merge(scan::router())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         // The body limit sits inside `problem_bodies`, so that its 413 (a `Content-Length` over
@@ -111,6 +114,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
             .merge(retail::router())
             .merge(events::router())
             .merge(translog::api())
+            .merge(status::router())
             .split_for_parts();
     openapi::add_layer_responses(&mut doc);
     (router, doc)

@@ -26,6 +26,7 @@ pub mod seed;
 pub mod sessions;
 pub mod signing_keys;
 pub mod translog;
+pub mod status_list;
 
 /// What can go wrong below the HTTP layer.
 #[derive(Debug, thiserror::Error)]

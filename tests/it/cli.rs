@@ -48,7 +48,12 @@ fn serve_bootstraps_prints_samples_and_survives_rotation() {
     let server = Server::start(&mut config);
     let (_, body) = http_get(&format!("{}/.well-known/tasdiq/keys.json", server.base));
     let jwks: serde_json::Value = serde_json::from_str(&body).unwrap();
-    assert_eq!(jwks["keys"].as_array().unwrap().len(), 2, "{jwks}");
+    let label_keys = jwks["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|k| k.get("purpose").is_none());
+    assert_eq!(label_keys.count(), 2, "{jwks}");
     let (_, body) = http_get(&format!("{}/api/v1/verify/{code}", server.base));
     assert!(body.contains("\"status\":\"authentic\""), "{body}");
     let listed = run(&config, &["keys", "list"]);
@@ -195,7 +200,8 @@ async fn offline_verify_exit_codes() {
     )
     .unwrap();
     let out = run(&config, &["verify", &code, "--keys", keys]);
-    assert_eq!(out.status.code(), Some(1));
+    // Exit 3, "cannot decide offline" (contract, issue 18).
+    assert_eq!(out.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&out.stdout).contains("check online"));
 }
 

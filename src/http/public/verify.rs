@@ -74,6 +74,14 @@ pub struct Jwk {
     pub created: DateTime<Utc>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub compromised_since: Option<DateTime<Utc>>,
+    /// `status` for the key of the signed status list; absent (`label`) for label keys.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub purpose: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub org: Option<&'static str>,
+    /// The C2SP note verifier key, for keys that sign notes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vkey: Option<String>,
 }
 
 /// The published key set.
@@ -100,7 +108,24 @@ pub fn jwks(state: &AppState) -> Jwks {
                 status: k.status,
                 created: k.created,
                 compromised_since: k.compromised_since,
+                purpose: None,
+                org: None,
+                vkey: None,
             })
+            .chain(state.status_key.as_ref().map(|k| Jwk {
+                kty: "OKP",
+                crv: "Ed25519",
+                x: base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(k.public().as_bytes()),
+                kid: crate::domain::code::Kid::of(k.public()).to_string(),
+                alg: "EdDSA",
+                use_: "sig",
+                status: KeyStatus::Active,
+                created: k.created,
+                compromised_since: None,
+                purpose: Some("status"),
+                org: Some("operator"),
+                vkey: Some(k.vkey()),
+            }))
             .collect(),
     }
 }

@@ -27,9 +27,12 @@ export async function keyId(name, pub) {
 
 /** Reads a vkey `name+hex8+base64(0x01 ‖ pub)`; its ID must be the recommended one. */
 export async function parseVkey(vkey) {
-  const parts = String(vkey).split('+');
-  if (parts.length !== 3) throw new NoteError('a vkey has three parts separated by "+"');
-  const [name, id, key] = parts;
+  // Split at the first two "+" only: the base64 key may itself hold "+".
+  const text = String(vkey);
+  const a = text.indexOf('+');
+  const b = a < 0 ? -1 : text.indexOf('+', a + 1);
+  if (b < 0) throw new NoteError('a vkey has three parts separated by "+"');
+  const [name, id, key] = [text.slice(0, a), text.slice(a + 1, b), text.slice(b + 1)];
   if (!validName(name)) throw new NoteError('bad key name in vkey');
   if (!/^[0-9a-f]{8}$/.test(id)) throw new NoteError('bad key ID in vkey');
   const raw = fromBase64(key);

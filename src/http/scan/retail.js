@@ -38,7 +38,8 @@ export class Carton {
 
 /**
  * Queues a carton's codes, every physical scan included (a label seen twice is evidence of a
- * copy the server should count), with the custody record when a location is set.
+ * copy the server should count). The custody record (location set) is kept with the lot for the
+ * `receiving` event; the batch route takes codes only (contract: `{"codes": [...]}`).
  */
 export async function queueLot(codes, location) {
   for (let i = 0; i < codes.length; i += BATCH_MAX) {
@@ -64,7 +65,6 @@ export async function flushOutbox(events) {
     for (const lot of await queued()) {
       if (lot.state !== 'queued') continue;
       const body = { codes: lot.codes };
-      if (lot.record) body.record = lot.record;
       let res;
       try {
         res = await fetch('/api/v1/verify', {

@@ -132,3 +132,17 @@ test('codes are found in label URLs and pasted text', () => {
   assert.equal(extractCode('0ABC-DEF1-2345-6789-XY'), null);
   assert.equal(extractCode('https://tasdiq.example/brands'), null);
 });
+
+test('a vkey whose base64 key holds "+" is read (split at the first two "+" only)', async () => {
+  const { noteKey } = await import('../gen/notes.js');
+  let key = null;
+  for (let i = 1; i < 256 && !key; i++) {
+    const k = await noteKey('127.0.0.1:8080/status', new Uint8Array(32).fill(i));
+    if (k.vkey.split('+').length > 3) key = k;
+  }
+  assert.ok(key, 'a seed whose vkey has a "+" in its key');
+  const v = await parseVkey(key.vkey);
+  assert.deepEqual([v.name, v.id], [key.name, key.keyId]);
+  const note = await key.sign('tasdiq test\n');
+  assert.equal((await openNote(note, [v])).text, 'tasdiq test\n');
+});
