@@ -6,7 +6,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use tasdiq::domain::label::{
+use tasdiq_label::{
     Ecc, Fonts, LabelText, PdfSheet, QrMatrix, SheetLayout, StaticText, qr, render_png, render_svg,
 };
 

@@ -9,10 +9,8 @@ use std::sync::Arc;
 
 use crate::domain::humancode::{HumanCode, ShortCodeKey};
 use crate::domain::keys::{KeyRing, SignError};
-use crate::domain::label::{
-    self, Ecc, Fonts, LabelError, LabelText, PdfSheet, SheetLayout, StaticText,
-};
 use crate::store::certificates::CertRecord;
+use tasdiq_label::{Ecc, Fonts, LabelError, LabelText, PdfSheet, SheetLayout, StaticText};
 
 /// The most labels one request may ask for.
 pub const MAX_LABELS: u32 = 10_000;
@@ -147,15 +145,15 @@ impl Job {
     /// One label as PNG at `dpi`.
     pub fn png(&self, item: u32, dpi: u32) -> Result<Vec<u8>, PrintError> {
         let p = self.label(item)?;
-        let qr = label::qr(&self.url_prefix, &p.code, self.ecc)?;
-        Ok(label::render_png(&qr, &self.text(&p), dpi)?)
+        let qr = tasdiq_label::qr(&self.url_prefix, &p.code, self.ecc)?;
+        Ok(tasdiq_label::render_png(&qr, &self.text(&p), dpi)?)
     }
 
     /// One label as SVG.
     pub fn svg(&self, item: u32) -> Result<String, PrintError> {
         let p = self.label(item)?;
-        let qr = label::qr(&self.url_prefix, &p.code, self.ecc)?;
-        Ok(label::render_svg(&qr, &self.text(&p)))
+        let qr = tasdiq_label::qr(&self.url_prefix, &p.code, self.ecc)?;
+        Ok(tasdiq_label::render_svg(&qr, &self.text(&p)))
     }
 
     /// The PDF of a range, chunk by chunk; `on_labels` is told how many labels each chunk held.
@@ -187,7 +185,7 @@ impl Job {
             let mut labels = Vec::with_capacity(chunk.len());
             for item in chunk {
                 let p = self.label(*item)?;
-                let qr = label::qr(&self.url_prefix, &p.code, self.ecc)?;
+                let qr = tasdiq_label::qr(&self.url_prefix, &p.code, self.ecc)?;
                 labels.push((p.item, qr, p.human));
             }
             if !emit(sheet.page(&labels), u32::try_from(chunk.len()).unwrap_or(0)) {

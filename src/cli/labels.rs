@@ -10,9 +10,9 @@ use clap::{Args, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::config::Config;
-use crate::domain::label::{Ecc, SheetLayout};
 use crate::domain::values::{CertificateNumber, CertificateStatus};
 use crate::printing::{Job, Range};
+use tasdiq_label::{Ecc, SheetLayout};
 
 #[derive(Debug, Subcommand)]
 pub enum LabelsCommand {

@@ -236,7 +236,7 @@ impl Geometry {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::label::testutil::text;
+    use crate::testutil::text;
 
     #[test]
     fn text_stays_inside_the_text_area() {

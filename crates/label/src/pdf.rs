@@ -435,8 +435,8 @@ impl Write for Bytes<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::label::testutil::{PREFIX, digits};
-    use crate::domain::label::{Ecc, qr};
+    use crate::testutil::{PREFIX, digits};
+    use crate::{Ecc, qr};
 
     fn static_text() -> StaticText<'static> {
         StaticText {
