@@ -14,7 +14,8 @@ use sea_orm::{
 use crate::config::Config;
 use crate::domain::code::Kid;
 use crate::domain::lifecycle::CertificateRequest;
-use crate::domain::values::{self, CertificateStatus, Role, Standing};
+use crate::domain::values::{self, Role, Standing};
+use crate::domain::verdict::Status;
 use crate::entity::{brand, membership};
 use crate::keystore;
 use crate::seed;
@@ -50,6 +51,7 @@ pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
 pub async fn run(db: &DatabaseConnection, config: &Config) -> anyhow::Result<BootReport> {
     let mut report = BootReport::default();
     migrate(db).await?;
+    store::settings::ensure_public_url(db, config.public_base()).await?;
     report.key_created = keystore::ensure_signer(db, &config.keys_dir).await?;
     report.shortcode_created = keystore::ensure_shortcode_key(db, &config.keys_dir).await?;
     if brand::Entity::find().count(db).await? == 0 {
@@ -180,12 +182,14 @@ pub async fn sample_urls(state: &AppState) -> anyhow::Result<Vec<(&'static str, 
     let records = store::certificates::records(&state.db, &numbers).await?;
     let mut recs: Vec<_> = records.values().collect();
     recs.sort_by_key(|r| r.facts.issued_at);
-    let authentic = recs
-        .iter()
-        .find(|r| r.facts.status == CertificateStatus::Issued);
-    let revoked = recs
-        .iter()
-        .find(|r| r.facts.status == CertificateStatus::Revoked);
+    // Chosen by today's verdict, not by the certificate's own status: after a restart the
+    // first issued certificate may belong to a suspended producer or brand.
+    let today = Utc::now().date_naive();
+    let verdict = |r: &&&store::certificates::CertRecord| {
+        crate::domain::verdict::decide_lot(&r.facts, ring.get(r.facts.kid), today).status
+    };
+    let authentic = recs.iter().find(|r| verdict(r) == Status::Authentic);
+    let revoked = recs.iter().find(|r| verdict(r) == Status::Revoked);
     if let Some(label) = authentic.and_then(|r| ring.sign_label(&r.facts, 1).ok()) {
         let code = label.to_code();
         out.push(("authentic", format!("{base}/v/{code}")));

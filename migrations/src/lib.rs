@@ -12,6 +12,7 @@ mod m20261129_000005_rate_limits;
 mod m20261129_000006_sessions_and_daily_scans;
 mod m20261201_000001_service_secrets;
 mod m20261202_000001_credential_status;
+mod m20261203_000003_settings;
 
 /// Every migration, in the order it is applied.
 pub struct Migrator;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000006_sessions_and_daily_scans::Migration),
             Box::new(m20261201_000001_service_secrets::Migration),
             Box::new(m20261202_000001_credential_status::Migration),
+            Box::new(m20261203_000003_settings::Migration),
         ]
     }
 }

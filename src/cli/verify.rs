@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use ed25519_dalek::VerifyingKey;
 use serde::Deserialize;
 
-use crate::config::Config;
+use crate::config::{DEFAULT_PUBLIC_URL, PublicUrlArg, parse_public_url};
 use crate::domain::code::{Kid, Label};
 use crate::domain::keys::{KeyEntry, KeyRing};
 use crate::domain::values::{KeyStatus, date_from_label_days};
@@ -20,8 +20,8 @@ use crate::verify::code_from_input;
 const NOT_AUTHENTIC: u8 = 1;
 const USAGE: u8 = 2;
 
-pub fn run(config: &Config, input: &str, keys: Option<&str>) -> ExitCode {
-    match check(config, input, keys) {
+pub fn run(public: &PublicUrlArg, input: &str, keys: Option<&str>) -> ExitCode {
+    match check(public, input, keys) {
         Ok(code) => code,
         Err(msg) => {
             eprintln!("error: {msg}");
@@ -30,13 +30,22 @@ pub fn run(config: &Config, input: &str, keys: Option<&str>) -> ExitCode {
     }
 }
 
-fn check(config: &Config, input: &str, keys: Option<&str>) -> Result<ExitCode, String> {
+fn check(public: &PublicUrlArg, input: &str, keys: Option<&str>) -> Result<ExitCode, String> {
     let text = read_input(input)?;
     let code = code_from_input(&text);
     let label = Label::parse(code).map_err(|e| format!("not a tasdiq label code: {e}"))?;
-    let default_keys = format!("{}/.well-known/tasdiq/keys.json", config.public_base());
+    let given = public
+        .public_url
+        .as_deref()
+        .map(parse_public_url)
+        .transpose()?;
+    let default_keys = format!(
+        "{}/.well-known/tasdiq/keys.json",
+        given.as_deref().unwrap_or(DEFAULT_PUBLIC_URL)
+    );
     let source = keys.unwrap_or(&default_keys);
     let ring = load_keys(source)?;
+    let online = online_base(source, given.as_deref());
 
     let h = label.header;
     println!("version      1");
@@ -72,17 +81,38 @@ fn check(config: &Config, input: &str, keys: Option<&str>) -> Result<ExitCode, S
             println!(
                 "offline check: signature and expiry. Revocation and suspension are known only online:"
             );
-            println!("  {}/v/{code}", config.public_base());
+            println!("  {}", check_online(online.as_deref(), code));
             Ok(ExitCode::SUCCESS)
         }
         Status::Unconfirmed => {
             println!(
                 "this key was reported compromised: only the online service can tell whether the certificate predates that; check online:"
             );
-            println!("  {}/v/{code}", config.public_base());
+            println!("  {}", check_online(online.as_deref(), code));
             Ok(ExitCode::from(NOT_AUTHENTIC))
         }
         _ => Ok(ExitCode::from(NOT_AUTHENTIC)),
+    }
+}
+
+/// Where to check online: the service that published the key set when it was fetched (it
+/// answered, so it serves), else the public URL this run was given. Never the address in the
+/// label itself: a copied code can be printed under anyone's address.
+fn online_base(keys_source: &str, given: Option<&str>) -> Option<String> {
+    keys_source
+        .strip_suffix("/.well-known/tasdiq/keys.json")
+        .filter(|b| b.starts_with("http://") || b.starts_with("https://"))
+        .map(str::to_owned)
+        .or_else(|| given.map(str::to_owned))
+}
+
+/// The "check online" line: a link, or what to do without one.
+fn check_online(base: Option<&str>, code: &str) -> String {
+    match base {
+        Some(base) => format!("{base}/v/{code}"),
+        None => "at the address of the service that published the key set (pass \
+                 --public-url URL or --keys URL to print the link)"
+            .to_owned(),
     }
 }
 

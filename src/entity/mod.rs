@@ -13,4 +13,5 @@ pub mod officer;
 pub mod producer;
 pub mod region;
 pub mod report;
+pub mod setting;
 pub mod signing_key;

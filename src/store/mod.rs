@@ -21,6 +21,7 @@ pub mod scans;
 pub mod secrets;
 pub mod seed;
 pub mod sessions;
+pub mod settings;
 pub mod signing_keys;
 
 /// What can go wrong below the HTTP layer.

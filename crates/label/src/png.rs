@@ -322,8 +322,11 @@ mod tests {
         let t = LabelText {
             brand_latin: &long,
             brand_arabic: "\u{202E}<script>\u{0}",
-            product: "",
-            lot: "",
+            product: &long,
+            lot: &long,
+            expires: "",
+            scan: &long,
+            address: "",
             item: u32::MAX,
             quantity: u32::MAX,
             item_word: &long,
