@@ -6,7 +6,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use tasdiq::domain::label::{
+use tasdiq_label::{
     Ecc, Fonts, LabelText, PdfSheet, QrMatrix, SheetLayout, StaticText, qr, render_png, render_svg,
 };
 
@@ -30,6 +30,9 @@ fn text(item: u32) -> LabelText<'static> {
         brand_arabic: "أركان",
         product: "Huile d'argan alimentaire 250 ml",
         lot: "L2026-11-A",
+        expires: "Valable jusqu'au 2028-11-30",
+        scan: "Scannez pour vérifier · امسح للتحقق",
+        address: "ou tapez le code sur tasdiq.example/v",
         item,
         quantity: 1000,
         item_word: "item",
@@ -39,12 +42,9 @@ fn text(item: u32) -> LabelText<'static> {
 
 fn static_text() -> StaticText<'static> {
     StaticText {
-        brand_latin: "Argane",
-        brand_arabic: "أركان",
-        product: "Huile d'argan alimentaire 250 ml",
-        lot: "L2026-11-A",
-        quantity: 1000,
-        item_word: "item",
+        margin: "Certificat 1 · Lot L2026-11-A · articles {first}–{last} · page {page}/{pages}",
+        pages: 42,
+        ..text(1).shared()
     }
 }
 

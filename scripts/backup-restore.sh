@@ -48,6 +48,9 @@ case "$TASDIQ_DATABASE_URL" in
 esac
 
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+# The restored copy serves on its own port: record that address first (a node told another
+# address than the stored one refuses to start).
+TASDIQ_DATABASE_URL="$restored_url" "$BIN" settings public-url "http://127.0.0.1:$port" > /dev/null
 TASDIQ_DATABASE_URL="$restored_url" TASDIQ_ADDR="127.0.0.1:$port" TASDIQ_PUBLIC_URL="http://127.0.0.1:$port" \
   "$BIN" serve > "$work/restored.log" 2>&1 &
 server=$!

@@ -11,7 +11,8 @@ use sea_orm::DatabaseConnection;
 use crate::config::Config;
 use crate::domain::code::Kid;
 use crate::domain::lifecycle::CertificateRequest;
-use crate::domain::values::{self, CertificateStatus, Role};
+use crate::domain::values::{self, Role};
+use crate::domain::verdict::Status;
 use crate::keystore;
 use crate::seed;
 use crate::service::{self, By, ServiceError, issuance};
@@ -49,6 +50,7 @@ pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
 pub async fn run(db: &DatabaseConnection, config: &Config) -> anyhow::Result<BootReport> {
     let mut report = BootReport::default();
     migrate(db).await?;
+    store::settings::ensure_public_url(db, config.public_base()).await?;
     report.key_created = keystore::ensure_signer(db, &config.keys_dir).await?;
     report.shortcode_created = keystore::ensure_shortcode_key(db, &config.keys_dir).await?;
     report.status_key_created = crate::status::key::ensure(db, &config.keys_dir).await?;
@@ -173,12 +175,14 @@ pub async fn sample_urls(state: &AppState) -> anyhow::Result<Vec<(&'static str, 
     let records = store::certificates::records(&state.db, &numbers).await?;
     let mut recs: Vec<_> = records.values().collect();
     recs.sort_by_key(|r| r.facts.issued_at);
-    let authentic = recs
-        .iter()
-        .find(|r| r.facts.status == CertificateStatus::Issued);
-    let revoked = recs
-        .iter()
-        .find(|r| r.facts.status == CertificateStatus::Revoked);
+    // Chosen by today's verdict, not by the certificate's own status: after a restart the
+    // first issued certificate may belong to a suspended producer or brand.
+    let today = Utc::now().date_naive();
+    let verdict = |r: &&&store::certificates::CertRecord| {
+        crate::domain::verdict::decide_lot(&r.facts, ring.get(r.facts.kid), today).status
+    };
+    let authentic = recs.iter().find(|r| verdict(r) == Status::Authentic);
+    let revoked = recs.iter().find(|r| verdict(r) == Status::Revoked);
     if let Some(label) = authentic.and_then(|r| ring.sign_label(&r.facts, 1).ok()) {
         let code = label.to_code();
         out.push(("authentic", format!("{base}/v/{code}")));

@@ -36,149 +36,118 @@ impl From<&str> for Secret {
     }
 }
 
-/// Settings shared by every subcommand.
+/// The default of `TASDIQ_DATABASE_URL`.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/tasdiq.db?mode=rwc";
+/// The default of `TASDIQ_PUBLIC_URL`, recorded by the first bootstrap when none is given.
+pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:8080";
+
+/// The database a subcommand works on.
+#[derive(Clone, Debug, clap::Args)]
+pub struct DatabaseArg {
+    /// Database URL: `sqlite://…` (default) or `postgres://…`.
+    #[arg(long, env = "TASDIQ_DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+    pub database_url: String,
+}
+
+/// The folder of private key files, for subcommands that sign.
+#[derive(Clone, Debug, clap::Args)]
+pub struct KeysDirArg {
+    /// Folder holding the Ed25519 private key files (mode 0600).
+    #[arg(long, env = "TASDIQ_KEYS_DIR", default_value = "keys")]
+    pub keys_dir: PathBuf,
+}
+
+/// The public URL as this run was given it, if it was. Unset, the stored value is used; set,
+/// it must agree with the stored value (a run pointing labels elsewhere is refused).
+#[derive(Clone, Debug, Default, clap::Args)]
+pub struct PublicUrlArg {
+    /// Public base URL that QR labels point to (`{public_url}/v/{code}`). The first start
+    /// records it in the database (default http://127.0.0.1:8080); later runs must agree with
+    /// it, and `tasdiq settings public-url` changes it.
+    #[arg(long, env = "TASDIQ_PUBLIC_URL")]
+    pub public_url: Option<String>,
+}
+
+/// The settings of `serve` (the other subcommands take only the few they use).
 #[derive(Clone, Debug, clap::Args)]
 pub struct Config {
     /// Database URL: `sqlite://…` (default) or `postgres://…`.
-    #[arg(
-        long,
-        env = "TASDIQ_DATABASE_URL",
-        default_value = "sqlite://data/tasdiq.db?mode=rwc",
-        global = true
-    )]
+    #[arg(long, env = "TASDIQ_DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
     pub database_url: String,
 
     /// Address to listen on.
-    #[arg(
-        long,
-        env = "TASDIQ_ADDR",
-        default_value = "127.0.0.1:8080",
-        global = true
-    )]
+    #[arg(long, env = "TASDIQ_ADDR", default_value = "127.0.0.1:8080")]
     pub addr: SocketAddr,
 
-    /// Public base URL; QR labels point to `{public_url}/v/{code}`.
-    #[arg(
-        long,
-        env = "TASDIQ_PUBLIC_URL",
-        default_value = "http://127.0.0.1:8080",
-        global = true
-    )]
+    /// Public base URL; QR labels point to `{public_url}/v/{code}`. Set from
+    /// [`PublicUrlArg`] and the value stored in the database (see `cli::settings`), never
+    /// parsed on its own: the first bootstrap records it, and it is the same on every node.
+    #[arg(skip = DEFAULT_PUBLIC_URL.to_owned())]
     pub public_url: String,
 
     /// Folder holding the Ed25519 private key files (mode 0600).
-    #[arg(long, env = "TASDIQ_KEYS_DIR", default_value = "keys", global = true)]
+    #[arg(long, env = "TASDIQ_KEYS_DIR", default_value = "keys")]
     pub keys_dir: PathBuf,
 
     /// E-mail of the admin officer created on first start.
-    #[arg(
-        long,
-        env = "TASDIQ_ADMIN_EMAIL",
-        default_value = "admin@tasdiq.local",
-        global = true
-    )]
+    #[arg(long, env = "TASDIQ_ADMIN_EMAIL", default_value = "admin@tasdiq.local")]
     pub admin_email: String,
 
     /// Password of that admin; when unset, a random one is generated and printed once.
-    #[arg(
-        long,
-        env = "TASDIQ_ADMIN_PASSWORD",
-        hide_env_values = true,
-        global = true
-    )]
+    #[arg(long, env = "TASDIQ_ADMIN_PASSWORD", hide_env_values = true)]
     pub admin_password: Option<Secret>,
 
     /// Folder with the seed data loaded on first start.
-    #[arg(long, env = "TASDIQ_SEEDS_DIR", default_value = "seeds", global = true)]
+    #[arg(long, env = "TASDIQ_SEEDS_DIR", default_value = "seeds")]
     pub seeds_dir: PathBuf,
 
     /// Largest request body accepted, in bytes.
-    #[arg(long, env = "TASDIQ_BODY_LIMIT", default_value_t = 1024 * 1024, global = true)]
+    #[arg(long, env = "TASDIQ_BODY_LIMIT", default_value_t = 1024 * 1024)]
     pub body_limit: usize,
 
     /// Longest a request may take, in seconds, before it is answered 503.
-    #[arg(
-        long,
-        env = "TASDIQ_REQUEST_TIMEOUT",
-        default_value_t = 30,
-        global = true
-    )]
+    #[arg(long, env = "TASDIQ_REQUEST_TIMEOUT", default_value_t = 30)]
     pub request_timeout_secs: u64,
 
     /// A label is flagged `suspected_copy` once this many distinct clients scanned it.
-    #[arg(
-        long,
-        env = "TASDIQ_COPY_DISTINCT_CLIENTS",
-        default_value_t = 10,
-        global = true
-    )]
+    #[arg(long, env = "TASDIQ_COPY_DISTINCT_CLIENTS", default_value_t = 10)]
     pub copy_distinct_clients: u32,
 
     /// A label is flagged `suspected_copy` once it is scanned this many times in a day.
-    #[arg(
-        long,
-        env = "TASDIQ_COPY_SCANS_PER_DAY",
-        default_value_t = 50,
-        global = true
-    )]
+    #[arg(long, env = "TASDIQ_COPY_SCANS_PER_DAY", default_value_t = 50)]
     pub copy_scans_per_day: u32,
 
     /// How often recorded scans are written to the database, in milliseconds.
-    #[arg(
-        long,
-        env = "TASDIQ_SCAN_FLUSH_MS",
-        default_value_t = 1000,
-        global = true
-    )]
+    #[arg(long, env = "TASDIQ_SCAN_FLUSH_MS", default_value_t = 1000)]
     pub scan_flush_ms: u64,
 
     /// Requests per second each API key may make, sustained (token bucket, shared by nodes).
-    #[arg(long, env = "TASDIQ_API_RATE", default_value_t = 20, global = true)]
+    #[arg(long, env = "TASDIQ_API_RATE", default_value_t = 20)]
     pub api_rate: u32,
 
     /// Requests an API key may make at once before the sustained rate applies.
-    #[arg(long, env = "TASDIQ_API_BURST", default_value_t = 40, global = true)]
+    #[arg(long, env = "TASDIQ_API_BURST", default_value_t = 40)]
     pub api_burst: u32,
 
     /// Minutes of inactivity after which an officer's web session ends.
-    #[arg(
-        long,
-        env = "TASDIQ_SESSION_IDLE_MINUTES",
-        default_value_t = 30,
-        global = true
-    )]
+    #[arg(long, env = "TASDIQ_SESSION_IDLE_MINUTES", default_value_t = 30)]
     pub session_idle_minutes: i64,
 
     /// Hours after sign-in at which an officer's web session ends, however busy.
-    #[arg(
-        long,
-        env = "TASDIQ_SESSION_MAX_HOURS",
-        default_value_t = 12,
-        global = true
-    )]
+    #[arg(long, env = "TASDIQ_SESSION_MAX_HOURS", default_value_t = 12)]
     pub session_max_hours: i64,
 
     /// Seconds a connection may take to send a request's headers (and may stay idle between
     /// requests) before it is closed.
-    #[arg(
-        long,
-        env = "TASDIQ_HEADER_TIMEOUT",
-        default_value_t = 10,
-        global = true
-    )]
+    #[arg(long, env = "TASDIQ_HEADER_TIMEOUT", default_value_t = 10)]
     pub header_timeout_secs: u64,
 
     /// Trust `X-Forwarded-For` for the client address (set when behind a reverse proxy).
-    #[arg(
-        long,
-        env = "TASDIQ_TRUST_FORWARDED",
-        default_value_t = false,
-        global = true
-    )]
+    #[arg(long, env = "TASDIQ_TRUST_FORWARDED", default_value_t = false)]
     pub trust_forwarded: bool,
 
     /// Maximum database connections in the pool.
-    #[arg(long, env = "TASDIQ_DB_POOL", default_value_t = 8, global = true)]
+    #[arg(long, env = "TASDIQ_DB_POOL", default_value_t = 8)]
     pub db_pool: u32,
 
     /// Most signatures the single-code verification routes check together when requests
@@ -219,6 +188,15 @@ impl Config {
         Duration::from_secs(self.header_timeout_secs.max(1))
     }
 
+    /// The settings of a subcommand that needs only its database (and maybe its keys).
+    pub fn for_command(db: &DatabaseArg, keys: Option<&KeysDirArg>) -> Self {
+        let mut c = Config::for_database(&db.database_url);
+        if let Some(k) = keys {
+            c.keys_dir = k.keys_dir.clone();
+        }
+        c
+    }
+
     /// The public base URL without a trailing slash.
     pub fn public_base(&self) -> &str {
         self.public_url.trim_end_matches('/')
@@ -231,5 +209,55 @@ impl Config {
 
     pub fn is_postgres(&self) -> bool {
         self.database_url.starts_with("postgres")
+    }
+}
+
+/// A public base URL as labels use it: `http(s)://host[:port][/path]`, without a trailing
+/// slash, a query or a fragment, so `{base}/v/{code}` is always a well-formed address.
+pub fn parse_public_url(text: &str) -> Result<String, String> {
+    let t = text.trim().trim_end_matches('/');
+    let rest = t
+        .strip_prefix("https://")
+        .or_else(|| t.strip_prefix("http://"))
+        .ok_or_else(|| {
+            format!("the public URL must start with https:// or http://; got {text:?}")
+        })?;
+    let host = rest.split('/').next().unwrap_or("");
+    if host.is_empty()
+        || rest.contains(['?', '#', ' ', '@'])
+        || rest.chars().any(|c| c.is_control() || !c.is_ascii())
+    {
+        return Err(format!(
+            "the public URL must be http(s)://host[:port][/path], ASCII, with no query, \
+             fragment or user; got {text:?}"
+        ));
+    }
+    Ok(t.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_public_url;
+
+    #[test]
+    fn public_urls() {
+        assert_eq!(
+            parse_public_url("https://tasdiq.ma/").unwrap(),
+            "https://tasdiq.ma"
+        );
+        assert_eq!(
+            parse_public_url(" http://127.0.0.1:8080/verify ").unwrap(),
+            "http://127.0.0.1:8080/verify"
+        );
+        for bad in [
+            "tasdiq.ma",
+            "ftp://x",
+            "https://",
+            "https://a?b=1",
+            "https://u@h",
+            "https://é.ma",
+        ] {
+            assert!(parse_public_url(bad).is_err(), "{bad}");
+        }
     }
 }

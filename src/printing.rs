@@ -9,10 +9,8 @@ use std::sync::Arc;
 
 use crate::domain::humancode::{HumanCode, ShortCodeKey};
 use crate::domain::keys::{KeyRing, SignError};
-use crate::domain::label::{
-    self, Ecc, Fonts, LabelError, LabelText, PdfSheet, SheetLayout, StaticText,
-};
 use crate::store::certificates::CertRecord;
+use tasdiq_label::{Ecc, Fonts, LabelError, LabelText, PdfSheet, SheetLayout, StaticText};
 
 /// The most labels one request may ask for.
 pub const MAX_LABELS: u32 = 10_000;
@@ -103,6 +101,13 @@ pub struct Printed {
     pub human: String,
 }
 
+/// The French and Arabic lines of a label that do not change from item to item.
+struct Lines {
+    expires: String,
+    scan: String,
+    address: String,
+}
+
 /// A certificate ready to print: its record, the ring that signs it, the secret that keys the
 /// short codes, and where QR codes point.
 #[derive(Clone)]
@@ -130,13 +135,33 @@ impl Job {
         })
     }
 
-    fn text<'a>(&'a self, p: &'a Printed) -> LabelText<'a> {
+    /// The lines every label of the certificate prints below the product and lot.
+    fn lines(&self) -> Lines {
+        let base = self.url_prefix.trim_end_matches('/');
+        let short = base
+            .strip_prefix("https://")
+            .or_else(|| base.strip_prefix("http://"))
+            .unwrap_or(base);
+        Lines {
+            expires: format!(
+                "Valable jusqu'au {}",
+                crate::i18n::date(self.cert.view.expires_on)
+            ),
+            scan: "Scannez pour vérifier · امسح للتحقق".to_owned(),
+            address: format!("ou tapez le code sur {short}"),
+        }
+    }
+
+    fn text<'a>(&'a self, p: &'a Printed, lines: &'a Lines) -> LabelText<'a> {
         let v = &self.cert.view;
         LabelText {
             brand_latin: &v.brand.names.fr,
             brand_arabic: &v.brand.names.ar,
             product: &v.product,
             lot: &v.lot,
+            expires: &lines.expires,
+            scan: &lines.scan,
+            address: &lines.address,
             item: p.item,
             quantity: v.quantity,
             item_word: "article",
@@ -147,15 +172,19 @@ impl Job {
     /// One label as PNG at `dpi`.
     pub fn png(&self, item: u32, dpi: u32) -> Result<Vec<u8>, PrintError> {
         let p = self.label(item)?;
-        let qr = label::qr(&self.url_prefix, &p.code, self.ecc)?;
-        Ok(label::render_png(&qr, &self.text(&p), dpi)?)
+        let qr = tasdiq_label::qr(&self.url_prefix, &p.code, self.ecc)?;
+        Ok(tasdiq_label::render_png(
+            &qr,
+            &self.text(&p, &self.lines()),
+            dpi,
+        )?)
     }
 
     /// One label as SVG.
     pub fn svg(&self, item: u32) -> Result<String, PrintError> {
         let p = self.label(item)?;
-        let qr = label::qr(&self.url_prefix, &p.code, self.ecc)?;
-        Ok(label::render_svg(&qr, &self.text(&p)))
+        let qr = tasdiq_label::qr(&self.url_prefix, &p.code, self.ecc)?;
+        Ok(tasdiq_label::render_svg(&qr, &self.text(&p, &self.lines())))
     }
 
     /// The PDF of a range, chunk by chunk; `on_labels` is told how many labels each chunk held.
@@ -166,6 +195,12 @@ impl Job {
         mut emit: impl FnMut(Vec<u8>, u32) -> bool,
     ) -> Result<(), PrintError> {
         let v = &self.cert.view;
+        let lines = self.lines();
+        let margin = format!(
+            "Certificat {} · Lot {} · articles {{first}}–{{last}} · page {{page}}/{{pages}}",
+            v.number, v.lot
+        );
+        let per_page = u32::try_from(layout.per_page()).unwrap_or(1);
         let mut sheet = PdfSheet::new(
             layout,
             StaticText {
@@ -173,8 +208,13 @@ impl Job {
                 brand_arabic: &v.brand.names.ar,
                 product: &v.product,
                 lot: &v.lot,
+                expires: &lines.expires,
+                scan: &lines.scan,
+                address: &lines.address,
                 quantity: v.quantity,
                 item_word: "article",
+                margin: &margin,
+                pages: range.count().div_ceil(per_page),
             },
             Fonts::embedded(),
         );
@@ -187,7 +227,7 @@ impl Job {
             let mut labels = Vec::with_capacity(chunk.len());
             for item in chunk {
                 let p = self.label(*item)?;
-                let qr = label::qr(&self.url_prefix, &p.code, self.ecc)?;
+                let qr = tasdiq_label::qr(&self.url_prefix, &p.code, self.ecc)?;
                 labels.push((p.item, qr, p.human));
             }
             if !emit(sheet.page(&labels), u32::try_from(chunk.len()).unwrap_or(0)) {

@@ -16,6 +16,7 @@ mod m20261203_000006_region_names;
 mod m20261203_000007_custody;
 mod m20261203_000005_translog;
 mod m20261203_000004_status_list;
+mod m20261203_000003_settings;
 
 /// Every migration, in the order it is applied.
 pub struct Migrator;
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000007_custody::Migration),
             Box::new(m20261203_000005_translog::Migration),
             Box::new(m20261203_000004_status_list::Migration),
+            Box::new(m20261203_000003_settings::Migration),
         ]
     }
 }

@@ -26,6 +26,7 @@ pub enum ApiKeyCommand {
 pub enum OfficerCommand {
     /// Create an officer account; the password is read from a prompt, or from stdin.
     Create {
+        /// The officer's e-mail, used to sign in.
         #[arg(long)]
         email: String,
         /// `admin` or `officer`.
@@ -34,11 +35,13 @@ pub enum OfficerCommand {
     },
     /// Disable an account: it cannot sign in, and its sessions end at once.
     Disable {
+        /// The e-mail of the account to disable.
         #[arg(long)]
         email: String,
     },
     /// Enable a disabled account again.
     Enable {
+        /// The e-mail of the account to enable.
         #[arg(long)]
         email: String,
     },

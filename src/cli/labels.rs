@@ -9,10 +9,10 @@ use std::sync::Arc;
 use clap::{Args, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::config::Config;
-use crate::domain::label::{Ecc, SheetLayout};
+use crate::config::{Config, DatabaseArg, KeysDirArg, PublicUrlArg};
 use crate::domain::values::{CertificateNumber, CertificateStatus};
 use crate::printing::{Job, Range};
+use tasdiq_label::{Ecc, SheetLayout};
 
 #[derive(Debug, Subcommand)]
 pub enum LabelsCommand {
@@ -33,8 +33,10 @@ pub struct ExportArgs {
     /// Write one PNG per label into this folder.
     #[arg(long, group = "out")]
     pub png_dir: Option<PathBuf>,
+    /// First item to print (default 1).
     #[arg(long)]
     pub from: Option<u32>,
+    /// Last item to print (default: the lot's quantity).
     #[arg(long)]
     pub to: Option<u32>,
     /// `3x8` (default) or `2x5`.
@@ -43,6 +45,12 @@ pub struct ExportArgs {
     /// PNG resolution.
     #[arg(long, default_value_t = 300)]
     pub dpi: u32,
+    #[command(flatten)]
+    pub db: DatabaseArg,
+    #[command(flatten)]
+    pub keys: KeysDirArg,
+    #[command(flatten)]
+    pub public: PublicUrlArg,
 }
 
 fn usage(msg: impl std::fmt::Display) -> anyhow::Result<ExitCode> {
@@ -50,8 +58,9 @@ fn usage(msg: impl std::fmt::Display) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::from(2))
 }
 
-pub async fn run(config: Config, cmd: LabelsCommand) -> anyhow::Result<ExitCode> {
+pub async fn run(cmd: LabelsCommand) -> anyhow::Result<ExitCode> {
     let LabelsCommand::Export(args) = cmd;
+    let config = super::existing(Config::for_command(&args.db, Some(&args.keys)))?;
     let Ok(number) = CertificateNumber::parse("certificate", &args.certificate) else {
         return usage("the certificate number is decimal digits");
     };
@@ -62,6 +71,8 @@ pub async fn run(config: Config, cmd: LabelsCommand) -> anyhow::Result<ExitCode>
         return usage("choose one of --pdf FILE, --csv FILE or --png-dir DIR");
     }
     let db = crate::db::connect(&config).await?;
+    // QR codes point to the served address, never to a default or a stale shell variable.
+    let public_url = super::settings::public_url(&db, &config, &args.public).await?;
     let ring = Arc::new(crate::keystore::load_ring(&db, &config.keys_dir).await?);
     let shortcodes = crate::keystore::load_shortcode_key(&db, &config.keys_dir).await?;
     let cert = match crate::store::certificates::record(&db, number).await {
@@ -82,7 +93,7 @@ pub async fn run(config: Config, cmd: LabelsCommand) -> anyhow::Result<ExitCode>
         ring,
         shortcodes,
         cert,
-        url_prefix: format!("{}/v/", config.public_base()),
+        url_prefix: format!("{public_url}/v/"),
         ecc: Ecc::M,
     };
     let bar = ProgressBar::new(u64::from(range.count()));

@@ -5,21 +5,20 @@
 //! 2. rebuilds the issue entry from it and runs the inclusion proof to the checkpoint's root,
 //! 3. checks the checkpoint's log signature and the cosignatures the policy asks for.
 
-use crate::config::Config;
 use crate::domain::code::Label;
 use crate::domain::values::date_from_label_days;
 use crate::translog::proof;
 
 /// Prints the check; `Ok(true)` if the label's certificate is proven logged.
 pub fn check(
-    config: &Config,
+    base: &str,
     label: &Label,
     proof_file: &str,
     policy_source: Option<&str>,
 ) -> Result<bool, String> {
     let bytes = std::fs::read(proof_file)
         .map_err(|e| format!("cannot read the proof {proof_file}: {e}"))?;
-    let default_policy = format!("{}/.well-known/tasdiq/log-policy", config.public_base());
+    let default_policy = format!("{base}/.well-known/tasdiq/log-policy");
     let source = policy_source.unwrap_or(&default_policy);
     let text = read_text(source)?;
     let policy = tasdiq_witness::policy::Policy::parse(&text)

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::config::Config;
+use crate::config::{Config, DatabaseArg, KeysDirArg, PublicUrlArg};
 
 mod accounts;
 mod backup;
@@ -13,6 +13,7 @@ mod keys;
 mod labels;
 mod logproof;
 mod serve;
+mod settings;
 pub mod sync;
 pub mod verify;
 
@@ -20,49 +21,76 @@ pub mod verify;
 #[derive(Debug, Parser)]
 #[command(name = "tasdiq", version, about)]
 pub struct Cli {
-    #[command(flatten)]
-    pub config: Config,
     #[command(subcommand)]
     pub command: Command,
 }
 
+/// Each subcommand takes only the settings it uses, so its `--help` lists nothing else; every
+/// setting is also read from its `TASDIQ_*` variable.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Start the HTTP service; on an empty database, bootstrap it first.
-    Serve,
+    Serve {
+        #[command(flatten)]
+        config: Box<Config>,
+        #[command(flatten)]
+        public: PublicUrlArg,
+    },
     /// Apply pending migrations, then exit.
-    Migrate,
+    Migrate {
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
     /// Load the seed data (idempotent).
     Seed {
         /// Folder holding the seed files.
-        #[arg(long)]
-        dir: Option<PathBuf>,
+        #[arg(long, env = "TASDIQ_SEEDS_DIR", default_value = "seeds")]
+        dir: PathBuf,
+        #[command(flatten)]
+        db: DatabaseArg,
     },
     /// Manage signing keys.
     Keys {
         #[command(subcommand)]
         command: keys::KeysCommand,
+        #[command(flatten)]
+        db: DatabaseArg,
+        #[command(flatten)]
+        keys: KeysDirArg,
     },
     /// Manage API keys.
     Apikey {
         #[command(subcommand)]
         command: accounts::ApiKeyCommand,
+        #[command(flatten)]
+        db: DatabaseArg,
     },
     /// Manage officer accounts.
     Officer {
         #[command(subcommand)]
         command: accounts::OfficerCommand,
+        #[command(flatten)]
+        db: DatabaseArg,
     },
     /// Back up a SQLite database online into a new file.
     Backup {
         /// The backup file to create.
         #[arg(long)]
         to: PathBuf,
+        #[command(flatten)]
+        db: DatabaseArg,
     },
     /// Export a certificate's labels for printing.
     Labels {
         #[command(subcommand)]
         command: labels::LabelsCommand,
+    },
+    /// Show or change the settings of this deployment (admin): the public URL labels point to.
+    Settings {
+        #[command(subcommand)]
+        command: settings::SettingsCommand,
+        #[command(flatten)]
+        db: DatabaseArg,
     },
     /// Verify a label offline from a published key set and the synced status list; exit 0
     /// authentic, 1 not, 2 bad input, 3 cannot decide offline.
@@ -91,6 +119,8 @@ pub enum Command {
         /// Decide as at this time (RFC 3339) instead of now.
         #[arg(long)]
         now: Option<String>,
+        #[command(flatten)]
+        public: PublicUrlArg,
     },
     /// Fetch the key set and the signed status list for offline verification.
     Sync {
@@ -100,6 +130,8 @@ pub enum Command {
         /// Where to keep them (default: $TASDIQ_SYNC_DIR, else ~/.local/share/tasdiq/offline).
         #[arg(long)]
         dir: Option<PathBuf>,
+        #[command(flatten)]
+        public: PublicUrlArg,
     },
 }
 
@@ -117,6 +149,7 @@ pub fn run(cli: Cli) -> ExitCode {
             now,
             proof,
             log_policy,
+            public,
         } => {
             let opts = verify::Options {
                 keys: keys.clone(),
@@ -126,10 +159,10 @@ pub fn run(cli: Cli) -> ExitCode {
                 now: now.clone(),
                 proof: proof.clone().map(|p| (p, log_policy.clone())),
             };
-            return verify::run(&cli.config, input, &opts);
+            return verify::run(public, input, &opts);
         }
-        Command::Sync { from, dir } => {
-            return sync::run(&cli.config, from.as_deref(), dir.as_deref());
+        Command::Sync { from, dir, public } => {
+            return sync::run(public, from.as_deref(), dir.as_deref());
         }
         _ => {}
     }
@@ -168,28 +201,58 @@ pub fn run(cli: Cli) -> ExitCode {
 }
 
 async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
-    let config = cli.config;
     match cli.command {
-        Command::Serve => serve::serve(config).await,
-        Command::Migrate => {
-            let db = crate::db::connect(&config).await?;
+        Command::Serve { config, public } => serve::serve(*config, public).await,
+        Command::Migrate { db } => {
+            let db = crate::db::connect(&Config::for_command(&db, None)).await?;
             crate::bootstrap::migrate(&db).await?;
             println!("migrations applied");
             Ok(ExitCode::SUCCESS)
         }
-        Command::Seed { dir } => seed(config, dir).await,
-        Command::Keys { command } => keys::run(config, command).await,
-        Command::Apikey { command } => accounts::apikey(config, command).await,
-        Command::Officer { command } => accounts::officer(config, command).await,
-        Command::Labels { command } => labels::run(config, command).await,
-        Command::Backup { to } => backup::run(config, &to).await,
+        Command::Seed { dir, db } => seed(Config::for_command(&db, None), dir).await,
+        Command::Keys { command, db, keys } => {
+            let config = existing(Config::for_command(&db, Some(&keys)))?;
+            keys::run(config, command).await
+        }
+        Command::Apikey { command, db } => {
+            accounts::apikey(existing(Config::for_command(&db, None))?, command).await
+        }
+        Command::Officer { command, db } => {
+            accounts::officer(existing(Config::for_command(&db, None))?, command).await
+        }
+        Command::Labels { command } => labels::run(command).await,
+        Command::Settings { command, db } => {
+            settings::run(existing(Config::for_command(&db, None))?, command).await
+        }
+        Command::Backup { to, db } => {
+            backup::run(existing(Config::for_command(&db, None))?, &to).await
+        }
         // Handled in `run` before any runtime starts; never reaches here.
         Command::Verify { .. } | Command::Sync { .. } => Ok(ExitCode::from(2)),
     }
 }
 
-async fn seed(config: Config, dir: Option<PathBuf>) -> anyhow::Result<ExitCode> {
-    let dir = dir.unwrap_or_else(|| config.seeds_dir.clone());
+/// `config` if its database already exists. Only `serve`, `migrate` and `seed` may create a
+/// database; any other command run from the wrong folder would otherwise make an empty one and
+/// fail later with "no such table". PostgreSQL databases are never created by connecting.
+fn existing(config: Config) -> anyhow::Result<Config> {
+    if let Some(path) = crate::db::sqlite_file(&config.database_url)
+        && !std::path::Path::new(path).is_file()
+    {
+        anyhow::bail!(
+            "there is no database at {} (the file {path} does not exist, relative to {}); \
+             run this command where the service runs, set TASDIQ_DATABASE_URL or \
+             --database-url, or create the database with `tasdiq serve` or `tasdiq migrate`",
+            config.database_url,
+            std::env::current_dir()
+                .map(|d| d.display().to_string())
+                .unwrap_or_else(|_| "the current folder".into()),
+        );
+    }
+    Ok(config)
+}
+
+async fn seed(config: Config, dir: PathBuf) -> anyhow::Result<ExitCode> {
     let set = crate::seed::load_dir(&dir).map_err(anyhow::Error::msg)?;
     let db = crate::db::connect(&config).await?;
     crate::bootstrap::migrate(&db).await?;
@@ -206,4 +269,68 @@ async fn seed(config: Config, dir: Option<PathBuf>) -> anyhow::Result<ExitCode> 
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    /// Every subcommand, with its path: `("labels export", command)`.
+    fn all(cmd: &clap::Command, path: &str, out: &mut Vec<(String, clap::Command)>) {
+        for sub in cmd.get_subcommands() {
+            let p = format!("{path} {}", sub.get_name()).trim().to_owned();
+            out.push((p.clone(), sub.clone()));
+            all(sub, &p, out);
+        }
+    }
+
+    #[test]
+    fn each_subcommand_takes_only_its_flags_and_describes_each() {
+        let mut cli = super::Cli::command();
+        cli.build();
+        let mut subs = Vec::new();
+        all(&cli, "", &mut subs);
+        assert!(subs.len() >= 15, "{}", subs.len());
+        for (path, cmd) in &subs {
+            let ids: Vec<&str> = cmd.get_arguments().map(|a| a.get_id().as_str()).collect();
+            for arg in cmd.get_arguments() {
+                let id = arg.get_id().as_str();
+                if id == "help" || id == "version" {
+                    continue;
+                }
+                assert!(
+                    arg.get_help().is_some(),
+                    "`tasdiq {path}`: {id} has no description"
+                );
+            }
+            // The server's settings belong to `serve` alone.
+            if path != "serve" {
+                for server_only in ["body_limit", "addr", "api_rate", "session_idle_minutes"] {
+                    assert!(
+                        !ids.contains(&server_only),
+                        "`tasdiq {path}` offers {server_only}"
+                    );
+                }
+            }
+        }
+        let export = &subs.iter().find(|(p, _)| p == "labels export").unwrap().1;
+        let ids: Vec<&str> = export
+            .get_arguments()
+            .map(|a| a.get_id().as_str())
+            .collect();
+        for needed in [
+            "database_url",
+            "keys_dir",
+            "public_url",
+            "pdf",
+            "from",
+            "to",
+        ] {
+            assert!(
+                ids.contains(&needed),
+                "labels export lacks {needed}: {ids:?}"
+            );
+        }
+        assert!(!ids.contains(&"admin_email"), "{ids:?}");
+    }
 }

@@ -3,12 +3,18 @@
 
 use std::process::ExitCode;
 
-use crate::config::Config;
+use crate::config::{Config, PublicUrlArg, parse_public_url};
 use crate::state::{AppState, Background};
 
-pub async fn serve(config: Config) -> anyhow::Result<ExitCode> {
+pub async fn serve(mut config: Config, public: PublicUrlArg) -> anyhow::Result<ExitCode> {
+    if let Some(url) = &public.public_url {
+        config.public_url = parse_public_url(url).map_err(anyhow::Error::msg)?;
+    }
     let db = crate::db::connect(&config).await?;
     let report = crate::bootstrap::run(&db, &config).await?;
+    // The first bootstrap recorded the public URL; every later start serves that one, and a
+    // node told another refuses rather than printing labels nobody serves.
+    config.public_url = super::settings::public_url(&db, &config, &public).await?;
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
     let addr = listener.local_addr()?;
     let state = AppState::build(db, config.clone()).await?;
@@ -42,7 +48,11 @@ pub async fn serve(config: Config) -> anyhow::Result<ExitCode> {
         }
         None => println!("admin officer: {}", config.admin_email),
     }
-    println!("registry: {}/api/v1/brands?limit=5", config.public_base());
+    let base = config.public_base();
+    println!("home: {base}/");
+    println!("officer pages: {base}/officer");
+    println!("API reference: {base}/api/docs");
+    println!("registry: {base}/api/v1/brands?limit=5");
     for (what, url) in crate::bootstrap::sample_urls(&state).await? {
         println!("sample ({what}): {url}");
     }

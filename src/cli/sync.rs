@@ -13,7 +13,7 @@ use base64::Engine as _;
 use chrono::{DateTime, Duration, Utc};
 use tasdiq_tlog::note::{Algorithm, KeyId, Note, VerifierKey, Verifiers};
 
-use crate::config::Config;
+use crate::config::{DEFAULT_PUBLIC_URL, PublicUrlArg, parse_public_url};
 use crate::status::format::{self, Delta, Latest, Snapshot};
 use crate::status::offline::Held;
 
@@ -32,8 +32,18 @@ pub fn default_dir() -> PathBuf {
     home.join(".local/share/tasdiq/offline")
 }
 
-pub fn run(config: &Config, from: Option<&str>, dir: Option<&Path>) -> ExitCode {
-    let from = from.unwrap_or(config.public_base()).trim_end_matches('/');
+pub fn run(public: &PublicUrlArg, from: Option<&str>, dir: Option<&Path>) -> ExitCode {
+    let given = match public.public_url.as_deref().map(parse_public_url).transpose() {
+        Ok(g) => g,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let from = from
+        .or(given.as_deref())
+        .unwrap_or(DEFAULT_PUBLIC_URL)
+        .trim_end_matches('/');
     let dir = dir.map_or_else(default_dir, Path::to_path_buf);
     match sync(from, &dir, Utc::now()) {
         Ok(msg) => {

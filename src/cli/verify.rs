@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use ed25519_dalek::VerifyingKey;
 use serde::Deserialize;
 
-use crate::config::Config;
+use crate::config::{DEFAULT_PUBLIC_URL, PublicUrlArg, parse_public_url};
 use crate::domain::code::{Kid, Label};
 use crate::domain::keys::{KeyEntry, KeyRing};
 use crate::domain::values::{KeyStatus, date_from_label_days};
@@ -42,8 +42,8 @@ pub struct Options {
     pub proof: Option<(String, Option<String>)>,
 }
 
-pub fn run(config: &Config, input: &str, opts: &Options) -> ExitCode {
-    match check(config, input, opts) {
+pub fn run(public: &PublicUrlArg, input: &str, opts: &Options) -> ExitCode {
+    match check(public, input, opts) {
         Ok(code) => code,
         Err(msg) => {
             eprintln!("error: {msg}");
@@ -70,7 +70,7 @@ pub fn parse_duration(s: &str) -> Result<chrono::Duration, String> {
         .ok_or_else(bad)
 }
 
-fn check(config: &Config, input: &str, opts: &Options) -> Result<ExitCode, String> {
+fn check(public: &PublicUrlArg, input: &str, opts: &Options) -> Result<ExitCode, String> {
     let max_age = parse_duration(opts.max_status_age.as_deref().unwrap_or("7d"))?;
     let now = match &opts.now {
         Some(t) => DateTime::parse_from_rfc3339(t)
@@ -81,16 +81,25 @@ fn check(config: &Config, input: &str, opts: &Options) -> Result<ExitCode, Strin
     let text = read_input(input)?;
     let code = code_from_input(&text);
     let label = Label::parse(code).map_err(|e| format!("not a tasdiq label code: {e}"))?;
+    let given = public
+        .public_url
+        .as_deref()
+        .map(parse_public_url)
+        .transpose()?;
     let synced = opts.dir.clone().or_else(|| {
         let d = super::sync::default_dir();
         d.join(super::sync::KEYS_FILE).is_file().then_some(d)
     });
     let default_keys = match &synced {
         Some(d) => d.join(super::sync::KEYS_FILE).display().to_string(),
-        None => format!("{}/.well-known/tasdiq/keys.json", config.public_base()),
+        None => format!(
+            "{}/.well-known/tasdiq/keys.json",
+            given.as_deref().unwrap_or(DEFAULT_PUBLIC_URL)
+        ),
     };
     let source = opts.keys.as_deref().unwrap_or(&default_keys);
     let (ring, jwks) = load_keys(source)?;
+    let online = online_base(source, given.as_deref());
     let held = match &synced {
         Some(d) => match super::sync::load_held(d, &jwks) {
             Ok(h) => h,
@@ -159,7 +168,12 @@ fn check(config: &Config, input: &str, opts: &Options) -> Result<ExitCode, Strin
     );
     println!("verdict      {} ({})", d.status, d.reason);
     if let Some((file, policy)) = &opts.proof
-        && !super::logproof::check(config, &label, file, policy.as_deref())?
+        && !super::logproof::check(
+            online.as_deref().unwrap_or(DEFAULT_PUBLIC_URL),
+            &label,
+            file,
+            policy.as_deref(),
+        )?
     {
         return Ok(ExitCode::from(NOT_AUTHENTIC));
     }
@@ -178,7 +192,7 @@ fn check(config: &Config, input: &str, opts: &Options) -> Result<ExitCode, Strin
                 println!(
                     "offline check: signature and expiry. Revocation and suspension are known only online:"
                 );
-                println!("  {}/v/{code}", config.public_base());
+                println!("  {}", check_online(online.as_deref(), code));
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -192,10 +206,31 @@ fn check(config: &Config, input: &str, opts: &Options) -> Result<ExitCode, Strin
                     "this key was reported compromised: only the online service can tell whether the certificate predates that; check online:"
                 );
             }
-            println!("  {}/v/{code}", config.public_base());
+            println!("  {}", check_online(online.as_deref(), code));
             Ok(ExitCode::from(UNDECIDED))
         }
         _ => Ok(ExitCode::from(NOT_AUTHENTIC)),
+    }
+}
+
+/// Where to check online: the service that published the key set when it was fetched (it
+/// answered, so it serves), else the public URL this run was given. Never the address in the
+/// label itself: a copied code can be printed under anyone's address.
+fn online_base(keys_source: &str, given: Option<&str>) -> Option<String> {
+    keys_source
+        .strip_suffix("/.well-known/tasdiq/keys.json")
+        .filter(|b| b.starts_with("http://") || b.starts_with("https://"))
+        .map(str::to_owned)
+        .or_else(|| given.map(str::to_owned))
+}
+
+/// The "check online" line: a link, or what to do without one.
+fn check_online(base: Option<&str>, code: &str) -> String {
+    match base {
+        Some(base) => format!("{base}/v/{code}"),
+        None => "at the address of the service that published the key set (pass \
+                 --public-url URL or --keys URL to print the link)"
+            .to_owned(),
     }
 }
 

@@ -6,7 +6,6 @@ pub mod code;
 pub mod credential;
 pub mod humancode;
 pub mod keys;
-pub mod label;
 pub mod lifecycle;
 pub mod values;
 pub mod verdict;

@@ -16,5 +16,6 @@ pub mod officer;
 pub mod producer;
 pub mod region;
 pub mod report;
+pub mod setting;
 pub mod signing_key;
 pub mod status_version;

@@ -317,3 +317,17 @@ o-producer-artisan = صانع تقليدي
 o-role-admin = مسؤول
 o-role-officer = موظف
 o-role-retailer = بائع
+## Issue #15: suspected copies, badges by kind, the home page.
+verdict-suspected_copy-title = أصلي، لكن ربما تم نسخه
+verdict-suspected_copy-body = توقيع هذا الملصق أصلي، لكن هذا الملصق نفسه تم التحقق منه من طرف عدد من الأشخاص، أو عدد من المرات اليوم، أكبر بكثير مما يحدث لملصق موضوع على منتج واحد. ربما تم تصويره ولصقه على منتج آخر.
+verdict-suspected_copy-action = تأكد من أن الختم والعبوة سليمان، وقارن الدفعة المطبوعة على المنتج بالدفعة المذكورة أدناه، وأبلغ عن الملصق إذا لم يتطابق شيء.
+badge-kind-cooperative = تعاونية
+badge-kind-association = جمعية
+badge-kind-company = شركة
+badge-kind-artisan = صانع تقليدي
+home-title = تحقق من منتجات العلامات الجماعية بالمغرب
+home-intro = كل منتج مُشهد يحمل ملصقا برمز QR موقّع. امسحه بكاميرا هاتفك، أو اكتب الرمز القصير المطبوع تحته.
+home-verify = اكتب رمزا قصيرا
+home-registry = السجل العمومي للعلامات (واجهة برمجية)
+home-officer = فضاء أعوان الإشهاد
+home-api = توثيق الواجهة البرمجية

@@ -313,3 +313,17 @@ o-producer-artisan = Artisan
 o-role-admin = administrator
 o-role-officer = officer
 o-role-retailer = retailer
+## Issue #15: suspected copies, badges by kind, the home page.
+verdict-suspected_copy-title = Genuine, but possibly copied
+verdict-suspected_copy-body = This label's signature is genuine, but this same label has been checked by far more people, or far more times today, than a label on a single product would be. It may have been photocopied onto another product.
+verdict-suspected_copy-action = Check that the seal and the package are intact, compare the lot printed on the product with the lot below, and report the label if anything does not match.
+badge-kind-cooperative = Cooperative
+badge-kind-association = Association
+badge-kind-company = Company
+badge-kind-artisan = Artisan
+home-title = Verify products of Morocco's collective brands
+home-intro = Every certified product carries a label with a signed QR code. Scan it with your phone's camera, or type the short code printed below it.
+home-verify = Type a short code
+home-registry = The public registry of brands (API)
+home-officer = Certification officers
+home-api = API documentation

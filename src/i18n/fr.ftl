@@ -313,3 +313,17 @@ o-producer-artisan = Artisan
 o-role-admin = administrateur
 o-role-officer = agent
 o-role-retailer = revendeur
+## Issue #15: suspected copies, badges by kind, the home page.
+verdict-suspected_copy-title = Authentique, mais peut-être copiée
+verdict-suspected_copy-body = La signature de cette étiquette est authentique, mais cette même étiquette a été vérifiée par bien plus de personnes, ou bien plus de fois aujourd'hui, qu'une étiquette posée sur un seul produit. Elle a peut-être été photocopiée et collée sur un autre produit.
+verdict-suspected_copy-action = Vérifiez que le sceau et l'emballage sont intacts, comparez le lot imprimé sur le produit avec le lot ci-dessous, et signalez l'étiquette si quelque chose ne correspond pas.
+badge-kind-cooperative = Coopérative
+badge-kind-association = Association
+badge-kind-company = Entreprise
+badge-kind-artisan = Artisan
+home-title = Vérifier les produits des marques collectives du Maroc
+home-intro = Chaque produit certifié porte une étiquette avec un code QR signé. Scannez-le avec l'appareil photo de votre téléphone, ou tapez le code court imprimé dessous.
+home-verify = Taper un code court
+home-registry = Le registre public des marques (API)
+home-officer = Espace des agents de certification
+home-api = Documentation de l'API

@@ -314,3 +314,17 @@ o-producer-artisan = ⴰⵏⴰⵥⵓⵕ
 o-role-admin = ⴰⵏⵎⵀⴰⵍ
 o-role-officer = ⴰⵎⵙⵖⵓⵍ
 o-role-retailer = ⴰⵎⵣⵣⵏⵣⵉ
+## Issue #15: suspected copies, badges by kind, the home page.
+verdict-suspected_copy-title = ⵜⴰⵏⵚⵍⵉⵜ, ⵎⴰⵛ ⵜⵣⵎⵔ ⴰⴷ ⵜⵜⵓⵙⵏⵖⵍ
+verdict-suspected_copy-body = ⴰⵙⵙⵎⵔⴰⴳ ⵏ ⵜⴱⵟⴰⵇⵜ ⴰⴷ ⴷ ⴰⵏⵚⵍⵉ, ⵎⴰⵛ ⵜⴰⴱⵟⴰⵇⵜ ⴰⴷ ⵙⵙⵉⴷⵜⵏ ⵜⵜ ⵎⵏⵏⴰⵡ ⵏ ⵎⵉⴷⴷⵏ, ⵏⵖ ⵎⵏⵏⴰⵡ ⵏ ⵜⵉⴽⴽⴰⵍ ⴰⵙⵙ ⴰ, ⵓⴳⴳⴰⵔ ⵏ ⵜⴱⵟⴰⵇⵜ ⵍⵍⵉ ⵉⵍⵍⴰⵏ ⵅⴼ ⵢⴰⵏ ⵓⴼⴰⵔⵉⵙ. ⵜⵣⵎⵔ ⴰⴷ ⵜⵜⵓⵙⵏⵖⵍ ⵅⴼ ⵢⴰⵏ ⵓⴼⴰⵔⵉⵙ ⵢⴰⴹⵏ.
+verdict-suspected_copy-action = ⵥⵕ ⵉⵙ ⵉⵍⵍⴰ ⵓⵙⴳⴳⵍ ⴷ ⵓⴼⵓⵙ ⵓⵔ ⵜⵜⵓⵔⵥⵥⴰⵏ, ⵙⵎⵣⴰⵣⴰⵍ ⵜⴰⵔⴱⴰⵄⵜ ⵍⵍⵉ ⵉⵜⵜⵓⵙⵉⵔⵎⵏ ⵅⴼ ⵓⴼⴰⵔⵉⵙ ⴷ ⵜⵉⵏ ⴷⴷⴰⵡ, ⵜⵎⵍⵜ ⵜⴰⴱⵟⴰⵇⵜ ⵎⴽ ⵓⵔ ⵎⵙⴰⵙⴰⵏⵜ.
+badge-kind-cooperative = ⵜⴰⵄⴰⵡⵏⵉⵜ
+badge-kind-association = ⵜⴰⵎⵓⵏⵜ
+badge-kind-company = ⵜⴰⴽⵓⵎⴱⴰⵏⵉⵜ
+badge-kind-artisan = ⴰⵎⵙⵏⴰⵡ
+home-title = ⵙⵙⵉⴷⵜ ⵉⴼⴰⵔⵉⵙⵏ ⵏ ⵜⵎⴰⵜⴰⵔⵉⵏ ⵜⵉⵎⵓⵏⴰⵏⵉⵏ ⵏ ⵍⵎⵖⵔⵉⴱ
+home-intro = ⴽⵓ ⴰⴼⴰⵔⵉⵙ ⵉⵜⵜⵓⵙⵙⵉⴷⵜⵏ ⵖⵓⵔⵙ ⵜⴰⴱⵟⴰⵇⵜ ⵙ ⵓⵏⵓⵎⵍ QR ⵉⵜⵜⵓⵙⵎⵔⴰⴳⵏ. ⵙⴽⴰⵏⵉ ⵜ ⵙ ⵜⴰⵎⵙⵡⵉⵔⵜ ⵏ ⵜⵉⵍⵉⴼⵓⵏ ⵏⵏⴽ, ⵏⵖ ⴰⵔⵓ ⴰⵏⵓⵎⵍ ⴰⵎⵥⵥⵢⴰⵏ ⵍⵍⵉ ⵉⵍⵍⴰⵏ ⴷⴷⴰⵡⵙ.
+home-verify = ⴰⵔⵓ ⴰⵏⵓⵎⵍ ⴰⵎⵥⵥⵢⴰⵏ
+home-registry = ⴰⵎⴹⵍⴰⵙ ⴰⵎⴰⵢⵏⵓ ⵏ ⵜⵎⴰⵜⴰⵔⵉⵏ (API)
+home-officer = ⴰⵙⵉⵔⴰ ⵏ ⵉⵎⵙⵙⵓⴷⵙⵏ ⵏ ⵓⵙⵙⵉⴷⵜ
+home-api = ⵜⵉⵔⵉⵔⵜ ⵏ API

@@ -24,6 +24,7 @@ pub mod scans;
 pub mod secrets;
 pub mod seed;
 pub mod sessions;
+pub mod settings;
 pub mod signing_keys;
 pub mod translog;
 pub mod status_list;

@@ -70,6 +70,8 @@ fn an_open_key_file_stops_the_service() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let db = rt.block_on(TestDb::new());
     let config = db.config.clone();
+    // `keys` needs an existing database: it refuses to make one by mistake.
+    assert!(run(&config, &["migrate"]).status.success());
     let out = run(&config, &["keys", "generate"]);
     assert!(
         out.status.success(),

@@ -44,7 +44,8 @@ fn two_nodes_agree() {
     config.api_burst = 5;
     let mut a_config = config.clone();
     let a = Server::start(&mut a_config);
-    let mut b_config = config.clone();
+    // One deployment, one public URL: B starts from A's (and, on its own port, records its own).
+    let mut b_config = a_config.clone();
     let b = Server::start(&mut b_config);
     let key = {
         let out = run(

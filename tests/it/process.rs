@@ -23,7 +23,11 @@ pub fn tasdiq(config: &Config) -> Command {
         .env("TASDIQ_ADDR", config.addr.to_string())
         .env("TASDIQ_API_RATE", config.api_rate.to_string())
         .env("TASDIQ_API_BURST", config.api_burst.to_string())
-        .env("TASDIQ_SCAN_FLUSH_MS", config.scan_flush_ms.to_string());
+        .env("TASDIQ_SCAN_FLUSH_MS", config.scan_flush_ms.to_string())
+        .env(
+            "TASDIQ_COPY_SCANS_PER_DAY",
+            config.copy_scans_per_day.to_string(),
+        );
     c
 }
 
@@ -52,7 +56,18 @@ impl Server {
     pub fn start(config: &mut Config) -> Server {
         let port = free_port();
         config.addr = format!("127.0.0.1:{port}").parse().unwrap();
+        let moved = config.public_url != tasdiq::config::DEFAULT_PUBLIC_URL;
         config.public_url = format!("http://127.0.0.1:{port}");
+        // The database records the public URL at the first start, and a node given another
+        // refuses to serve; a restart on a new port moves the service, as an admin would.
+        if moved {
+            let out = run(config, &["settings", "public-url", &config.public_url]);
+            assert!(
+                out.status.success(),
+                "settings public-url: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
         let mut child = tasdiq(config)
             .arg("serve")
             .env(

@@ -17,7 +17,6 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::certificates::certificate_number;
-use crate::domain::label::{Ecc, SheetLayout};
 use crate::domain::values::CertificateStatus;
 use crate::http::auth::Officer;
 use crate::http::error::{ApiError, Problem};
@@ -25,6 +24,7 @@ use crate::http::extract::{Path, Query};
 use crate::http::openapi::{Guarded, NotFound, Refused};
 use crate::printing::{Job, PrintError, Range, RangeError};
 use crate::state::AppState;
+use tasdiq_label::{Ecc, SheetLayout};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

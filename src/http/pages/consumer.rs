@@ -1,4 +1,4 @@
-//! The consumer pages: `GET /v/{code}` (and `/V/{code}`), the short-code check at
+//! The consumer pages: the home page `GET /`, `GET /v/{code}` (and `/V/{code}`), the short-code check at
 //! `GET /v?code=`, and `POST /v/{code}/report` (for a label code or a short code). Every answer
 //! is in the visitor's language; `Accept: application/json` on `/v/{code}` gets the verdict JSON
 //! instead.
@@ -34,6 +34,7 @@ use crate::verify::{Source, Verdict};
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/", get(super::display::home))
         .route("/v", get(short_code))
         .route("/v/{code}", get(page))
         .route("/V/{code}", get(page))
@@ -162,6 +163,9 @@ struct Extras {
 #[derive(Serialize)]
 struct VerdictView {
     status: &'static str,
+    /// What the verdict box shows: the status, or "suspected_copy" for a genuine label whose
+    /// scans say it was copied (the contract's status stays `authentic`).
+    look: &'static str,
     class: &'static str,
     title: String,
     body: String,
@@ -184,8 +188,9 @@ struct CertView {
     number: String,
     scans: String,
     first_scanned: Option<String>,
-    women_led: bool,
-    youth_led: bool,
+    /// "Women-led cooperative", "Association", … : the producer's kind, women-led and
+    /// youth-led only for cooperatives (the only kind the registry records them for).
+    badges: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -219,21 +224,31 @@ fn render_verdict(
             Subject::Short(_) => None,
         })
         .unwrap_or_default();
+    let suspected_copy = v.warnings.contains(&"suspected_copy");
+    // A genuine signature on a label scanned far too often is not a green light: the page
+    // turns amber and says what to check. The status word itself does not change.
+    let look = if v.status == Status::Authentic && suspected_copy {
+        "suspected_copy"
+    } else {
+        s
+    };
     let view = VerdictView {
         status: s,
+        look,
         class: match v.status {
+            Status::Authentic if suspected_copy => "warn",
             Status::Authentic => "ok",
             Status::Counterfeit | Status::Revoked => "bad",
             Status::Expired | Status::Suspended => "warn",
             Status::Malformed | Status::Unconfirmed => "grey",
         },
-        title: i18n.t(lang, &format!("verdict-{s}-title")),
+        title: i18n.t(lang, &format!("verdict-{look}-title")),
         body: i18n.t_args(
             lang,
-            &format!("verdict-{s}-body"),
+            &format!("verdict-{look}-body"),
             &[("date", Arg::Str(&expiry))],
         ),
-        action: i18n.t(lang, &format!("verdict-{s}-action")),
+        action: i18n.t(lang, &format!("verdict-{look}-action")),
         reason: i18n.t(lang, &format!("reason-{}", v.reason)),
     };
     let c = v.certificate.as_ref().map(|rec| {
@@ -267,8 +282,12 @@ fn render_verdict(
             first_scanned: label
                 .and_then(|l| l.first_scanned_at)
                 .map(|t| date(t.date_naive())),
-            women_led: c.producer.women_led,
-            youth_led: c.producer.youth_led,
+            badges: super::display::badges(
+                lang,
+                &c.producer.kind,
+                c.producer.women_led,
+                c.producer.youth_led,
+            ),
         }
     });
     // Anyone may report a label that parsed, genuine or not: fakes are what reports are for.
@@ -286,7 +305,7 @@ fn render_verdict(
         css => CSS,
         v => view,
         c => c,
-        suspected_copy => v.warnings.contains(&"suspected_copy"),
+        suspected_copy => suspected_copy,
         human_note => extras.human_note,
         reported => extras.reported,
         report => report,

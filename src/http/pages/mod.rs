@@ -14,6 +14,7 @@ use sha2::{Digest, Sha256};
 use crate::i18n::{I18n, Lang};
 
 pub mod consumer;
+mod display;
 pub mod officer;
 
 /// The stylesheet, inlined in every page (no extra request on a slow network).
@@ -24,6 +25,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("icons.html", include_str!("../templates/icons.html")),
     ("verify.html", include_str!("../templates/verify.html")),
     ("message.html", include_str!("../templates/message.html")),
+    ("home.html", include_str!("../templates/home.html")),
     ("apidocs.html", include_str!("../templates/apidocs.html")),
     (
         "officer/base.html",

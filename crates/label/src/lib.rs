@@ -62,16 +62,25 @@ impl fmt::Display for Ecc {
 }
 
 /// What a label prints besides its QR symbol.
+///
+/// The product and the lot are what a shopper compares with the verification page, so they are
+/// never cut: a long one wraps onto more, smaller lines within its room.
 #[derive(Clone, Copy, Debug)]
 pub struct LabelText<'a> {
     /// Brand name in Latin script, e.g. "Argane"; printed larger and bold.
     pub brand_latin: &'a str,
     /// Brand name in Arabic, e.g. "أركان"; shaped and set right to left, right-aligned.
     pub brand_arabic: &'a str,
-    /// Product description; wraps to two lines, then is cut with "…".
+    /// Product description; two lines, or more and smaller when it is long.
     pub product: &'a str,
-    /// Lot code, printed after "Lot: ".
+    /// Lot code, printed whole after "Lot: ".
     pub lot: &'a str,
+    /// The expiry line as printed, e.g. "Valable jusqu'au 2028-11-30".
+    pub expires: &'a str,
+    /// The "scan to verify" line, e.g. "Scannez pour vérifier · امسح للتحقق".
+    pub scan: &'a str,
+    /// Where to type the short code, e.g. "ou tapez le code sur tasdiq.ma/v".
+    pub address: &'a str,
     /// This label's item number.
     pub item: u32,
     /// Number of items in the lot.
@@ -80,6 +89,25 @@ pub struct LabelText<'a> {
     pub item_word: &'a str,
     /// The short human code, e.g. "0123-4567-89AB-CDEF-G2".
     pub human_code: &'a str,
+}
+
+impl<'a> LabelText<'a> {
+    /// The part every label of the certificate shares.
+    pub fn shared(&self) -> StaticText<'a> {
+        StaticText {
+            brand_latin: self.brand_latin,
+            brand_arabic: self.brand_arabic,
+            product: self.product,
+            lot: self.lot,
+            expires: self.expires,
+            scan: self.scan,
+            address: self.address,
+            quantity: self.quantity,
+            item_word: self.item_word,
+            margin: "",
+            pages: 0,
+        }
+    }
 }
 
 /// Why a label could not be produced.
@@ -138,6 +166,9 @@ pub(crate) mod testutil {
             brand_arabic: "أركان",
             product: "Huile d'argan alimentaire 250 ml, première pression à froid",
             lot: "L2026-11-A",
+            expires: "Valable jusqu'au 2028-11-30",
+            scan: "Scannez pour vérifier · امسح للتحقق",
+            address: "ou tapez le code sur tasdiq.example/v",
             item,
             quantity: 500,
             item_word: "item",
@@ -175,12 +206,15 @@ mod tests {
         let mut seed = 7;
         let fonts = Fonts::embedded();
         for round in 0..60 {
-            let fields: Vec<String> = (0..6).map(|_| nasty(&mut seed, 90)).collect();
+            let fields: Vec<String> = (0..9).map(|_| nasty(&mut seed, 90)).collect();
             let t = LabelText {
                 brand_latin: &fields[0],
                 brand_arabic: &fields[1],
                 product: &fields[2],
                 lot: &fields[3],
+                expires: &fields[6],
+                scan: &fields[7],
+                address: &fields[8],
                 item: round,
                 quantity: u32::MAX - round,
                 item_word: &fields[4],
@@ -193,12 +227,9 @@ mod tests {
                 render_png(&m, &t, 72 + round * 15).unwrap();
             }
             let statics = StaticText {
-                brand_latin: t.brand_latin,
-                brand_arabic: t.brand_arabic,
-                product: t.product,
-                lot: t.lot,
-                quantity: t.quantity,
-                item_word: t.item_word,
+                margin: &fields[6],
+                pages: round,
+                ..t.shared()
             };
             let mut sheet = PdfSheet::new(SheetLayout::A4_2x5, statics, fonts);
             let mut pdf = sheet.page(&[(round, m.clone(), fields[5].clone())]);

@@ -395,7 +395,7 @@ fn finder_penalty(line: Line, width: usize) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::label::testutil::digits;
+    use crate::testutil::digits;
     use qrcode::QrCode;
 
     #[test]

@@ -216,8 +216,8 @@ fn crc32(data: &[u8]) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::label::testutil::{PREFIX, digits, text};
-    use crate::domain::label::{Ecc, qr};
+    use crate::testutil::{PREFIX, digits, text};
+    use crate::{Ecc, qr};
 
     fn decode(png: &[u8]) -> Vec<String> {
         let img = image::load_from_memory_with_format(png, image::ImageFormat::Png)
@@ -310,7 +310,7 @@ mod tests {
             let mut m = original.clone();
             m.width = width;
             let _ = render_png(&m, &text(1), 300);
-            let _ = crate::domain::label::render_svg(&m, &text(1));
+            let _ = crate::render_svg(&m, &text(1));
             let _ = m.dark(width.saturating_sub(1), 0);
         }
     }
@@ -322,8 +322,11 @@ mod tests {
         let t = LabelText {
             brand_latin: &long,
             brand_arabic: "\u{202E}<script>\u{0}",
-            product: "",
-            lot: "",
+            product: &long,
+            lot: &long,
+            expires: "",
+            scan: &long,
+            address: "",
             item: u32::MAX,
             quantity: u32::MAX,
             item_word: &long,

@@ -2,12 +2,13 @@
 //! area on the left (quiet zone included), text lines on the right.
 //!
 //! The text block is split in two: the lines every label of a certificate shares (brands,
-//! product, lot) hang from the top, and the per-label lines (item n / N, human code) stand on the
+//! product, lot, expiry, the "scan to verify" line, the address for typing the short code) hang
+//! from the top, and the per-label lines (item n / N, human code) stand on the
 //! bottom, so the shared part can be laid out once (the PDF draws it from one Form XObject) and
 //! never depends on the per-label part.
 
-use super::LabelText;
 use super::text::{FontId, Fonts, Shaped, clean};
+use super::{LabelText, StaticText};
 
 /// Shift of the second fill that makes "bold", in ems.
 pub(crate) const BOLD_SHIFT: f32 = 0.04;
@@ -32,8 +33,13 @@ const BRAND_LATIN: (f32, f32, f32) = (3.3, 4.0, 3.15);
 const BRAND_ARABIC: (f32, f32, f32) = (3.2, 4.6, 3.05);
 const SMALL: (f32, f32, f32) = (2.1, 2.6, 2.0);
 const CODE: (f32, f32, f32) = (2.3, 2.8, 2.2);
+/// Lines of `SMALL` text: product (2), lot, expiry, scan, address, item.
+const SMALL_LINES: f32 = 7.0;
 /// Height of the whole text block, in text units.
-const BLOCK: f32 = BRAND_LATIN.1 + BRAND_ARABIC.1 + 4.0 * SMALL.1 + CODE.1;
+const BLOCK: f32 = BRAND_LATIN.1 + BRAND_ARABIC.1 + SMALL_LINES * SMALL.1 + CODE.1;
+/// The smallest a never-cut field gets, as a share of its normal size. At the longest the
+/// registry accepts (200 characters of product, 64 of lot) the text fits well above this.
+const MIN_SCALE: f32 = 0.3;
 /// Width the text sizes were chosen for, in text units.
 const BLOCK_WIDTH: f32 = 24.0;
 
@@ -85,53 +91,79 @@ impl Geometry {
     }
 
     /// The lines shared by every label of a certificate.
-    pub fn static_glyphs(
-        &self,
-        fonts: &Fonts,
-        brand_latin: &str,
-        brand_arabic: &str,
-        product: &str,
-        lot: &str,
-    ) -> Vec<Placed> {
+    pub fn static_glyphs(&self, fonts: &Fonts, text: &StaticText) -> Vec<Placed> {
         let mut out = Vec::new();
         let max = self.text_width();
         let mut top = self.text_top;
 
         let (size, height, baseline) = self.scaled(BRAND_LATIN);
-        let latin = fonts.fit(&clean(brand_latin), max / size - BOLD_SHIFT, Some(false));
+        let latin = fonts.fit(
+            &clean(text.brand_latin),
+            max / size - BOLD_SHIFT,
+            Some(false),
+        );
         self.place(&mut out, &latin, size, top + baseline, false, true);
         top += height;
 
         let (size, height, baseline) = self.scaled(BRAND_ARABIC);
-        let arabic = fonts.fit(&clean(brand_arabic), max / size, Some(true));
+        let arabic = fonts.fit(&clean(text.brand_arabic), max / size, Some(true));
         self.place(&mut out, &arabic, size, top + baseline, true, false);
         top += height;
 
-        let (size, height, baseline) = self.scaled(SMALL);
-        let (first, second) = fonts.wrap2(&clean(product), max / size, None);
-        self.place(&mut out, &first, size, top + baseline, false, false);
-        top += height;
-        if let Some(second) = second {
-            self.place(&mut out, &second, size, top + baseline, false, false);
-            top += height;
-        }
-        let lot = clean(lot);
-        if !lot.is_empty() {
-            let line = fonts.fit(&format!("Lot: {lot}"), max / size, Some(false));
-            self.place(&mut out, &line, size, top + baseline, false, false);
+        let lot = clean(text.lot);
+        let lot = if lot.is_empty() {
+            lot
+        } else {
+            format!("Lot: {lot}")
+        };
+        for (line, rooms) in [
+            (clean(text.product), 2),
+            (lot, 1),
+            (clean(text.expires), 1),
+            (clean(text.scan), 1),
+            (clean(text.address), 1),
+        ] {
+            top += self.whole(&mut out, fonts, &line, rooms, top);
         }
         out
     }
 
+    /// Sets `text` whole in `rooms` lines of small text from `top`: at full size if it fits,
+    /// else wrapped onto more, smaller lines in the same height. Never cut. Returns the height
+    /// of the rooms.
+    fn whole(
+        &self,
+        out: &mut Vec<Placed>,
+        fonts: &Fonts,
+        text: &str,
+        rooms: usize,
+        top: f32,
+    ) -> f32 {
+        let (size, height, baseline) = self.scaled(SMALL);
+        let room = rooms as f32 * height;
+        if text.is_empty() {
+            return room;
+        }
+        let max = self.text_width();
+        let mut scale = 1.0_f32;
+        loop {
+            let lines = fonts.wrap(text, max / (size * scale), None);
+            let need = lines.len() as f32 * height * scale;
+            if need <= room * 1.001 || scale <= MIN_SCALE {
+                let mut y = top;
+                for line in &lines {
+                    self.place(out, line, size * scale, y + baseline * scale, false, false);
+                    y += height * scale;
+                }
+                return room;
+            }
+            scale *= 0.94;
+        }
+    }
+
     /// Every line of one label: the shared ones, then its own.
     pub fn glyphs(&self, fonts: &Fonts, text: &LabelText) -> Vec<Placed> {
-        let mut glyphs = self.static_glyphs(
-            fonts,
-            text.brand_latin,
-            text.brand_arabic,
-            text.product,
-            text.lot,
-        );
+        let mut glyphs = self.static_glyphs(fonts, &text.shared());
         glyphs.extend(self.item_glyphs(
             fonts,
             text.item_word,
@@ -236,7 +268,7 @@ impl Geometry {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::label::testutil::text;
+    use crate::testutil::text;
 
     #[test]
     fn text_stays_inside_the_text_area() {
@@ -244,8 +276,7 @@ mod tests {
         for (w, h) in [(50.0, 25.0), (70.0, 37.0), (105.0, 57.0)] {
             let g = Geometry::new(w, h);
             let t = text(123);
-            let mut glyphs =
-                g.static_glyphs(fonts, t.brand_latin, t.brand_arabic, t.product, t.lot);
+            let mut glyphs = g.static_glyphs(fonts, &t.shared());
             glyphs.extend(g.item_glyphs(fonts, "article", 499, 500, t.human_code));
             assert!(glyphs.len() > 40);
             for p in &glyphs {
@@ -261,6 +292,55 @@ mod tests {
             let (module, x, y) = g.qr_modules(45);
             assert!(module >= 0.4);
             assert!(x + 49.0 * module <= g.qr_side + 0.001 && y + 49.0 * module <= h + 0.001);
+        }
+    }
+
+    #[test]
+    fn long_products_and_lots_are_wrapped_and_shrunk_never_cut() {
+        let fonts = Fonts::embedded();
+        let ellipsis = fonts.shape("…", None).glyphs[0].id;
+        // The longest the registry accepts: 200 characters of product, 64 of lot (one word).
+        let product: String = "Huile d'argan alimentaire première pression à froid, "
+            .repeat(4)
+            .chars()
+            .take(200)
+            .collect();
+        let lot = "L2026-11-A-COOPERATIVE-TAMUNT-N-IFERD-AGADIR-IDA-OUTANANE-000042";
+        assert_eq!(lot.len(), 64);
+        for (w, h) in [(50.0, 25.0), (70.0 - 3.0, 37.0 - 3.0), (105.0, 57.0)] {
+            let g = Geometry::new(w, h);
+            let (_, line, _) = g.scaled(SMALL);
+            for (text, rooms) in [(product.trim(), 2), (lot, 1)] {
+                let mut out = Vec::new();
+                let top = g.text_top + 10.0;
+                let used = g.whole(&mut out, fonts, text, rooms, top);
+                assert!((used - rooms as f32 * line).abs() < 1e-4);
+                let inked = fonts
+                    .shape(text, None)
+                    .glyphs
+                    .iter()
+                    .filter(|p| p.advance > 0.0 && fonts.outline(p.font, p.id).is_some())
+                    .count();
+                let placed = out
+                    .iter()
+                    .filter(|p| fonts.outline(p.font, p.id).is_some())
+                    .count();
+                assert_eq!(
+                    placed, inked,
+                    "{w}×{h}: every letter of {text:?} is printed"
+                );
+                assert!(out.iter().all(|p| p.id != ellipsis), "no ellipsis");
+                for p in &out {
+                    let advance = fonts
+                        .face(p.font)
+                        .glyph_hor_advance(rustybuzz::ttf_parser::GlyphId(p.id))
+                        .unwrap_or(0);
+                    let em = f32::from(fonts.face(p.font).units_per_em());
+                    assert!(p.x + f32::from(advance) / em * p.size <= g.text_right + 0.01);
+                    assert!(p.y > top && p.y <= top + used, "{p:?} outside its room");
+                    assert!(p.size >= line * MIN_SCALE * 0.5, "{p:?}");
+                }
+            }
         }
     }
 }

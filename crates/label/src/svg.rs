@@ -166,8 +166,8 @@ pub(crate) fn escape_into(out: &mut String, text: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::label::testutil::{PREFIX, digits, text};
-    use crate::domain::label::{Ecc, qr};
+    use crate::testutil::{PREFIX, digits, text};
+    use crate::{Ecc, qr};
 
     #[test]
     fn the_svg_is_a_vector_document_with_escaped_text() {
