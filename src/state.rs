@@ -84,7 +84,9 @@ impl AppState {
         scans.refresh_salts(&db, Utc::now().date_naive()).await?;
         let log = crate::translog::Log::open(&db, &config).await?;
         let published = (log, status_key);
-        Ok(Self::assemble(db, config, ring, shortcodes, epoch, scans, published))
+        Ok(Self::assemble(
+            db, config, ring, shortcodes, epoch, scans, published,
+        ))
     }
 
     /// A state for one command-line change (accounts, keys) on a migrated database: the key
@@ -99,7 +101,15 @@ impl AppState {
         });
         let shortcodes = ShortCodeKey::generate();
         let log = crate::translog::Log::open(&db, &config).await?;
-        Ok(Self::assemble(db, config, ring, shortcodes, epoch, scans, (log, None)))
+        Ok(Self::assemble(
+            db,
+            config,
+            ring,
+            shortcodes,
+            epoch,
+            scans,
+            (log, None),
+        ))
     }
 
     fn assemble(

@@ -12,11 +12,11 @@ mod m20261129_000005_rate_limits;
 mod m20261129_000006_sessions_and_daily_scans;
 mod m20261201_000001_service_secrets;
 mod m20261202_000001_credential_status;
+mod m20261203_000003_settings;
+mod m20261203_000004_status_list;
+mod m20261203_000005_translog;
 mod m20261203_000006_region_names;
 mod m20261203_000007_custody;
-mod m20261203_000005_translog;
-mod m20261203_000004_status_list;
-mod m20261203_000003_settings;
 
 /// Every migration, in the order it is applied.
 pub struct Migrator;
@@ -33,11 +33,11 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000006_sessions_and_daily_scans::Migration),
             Box::new(m20261201_000001_service_secrets::Migration),
             Box::new(m20261202_000001_credential_status::Migration),
+            Box::new(m20261203_000003_settings::Migration),
+            Box::new(m20261203_000004_status_list::Migration),
+            Box::new(m20261203_000005_translog::Migration),
             Box::new(m20261203_000006_region_names::Migration),
             Box::new(m20261203_000007_custody::Migration),
-            Box::new(m20261203_000005_translog::Migration),
-            Box::new(m20261203_000004_status_list::Migration),
-            Box::new(m20261203_000003_settings::Migration),
         ]
     }
 }

@@ -33,7 +33,12 @@ pub fn default_dir() -> PathBuf {
 }
 
 pub fn run(public: &PublicUrlArg, from: Option<&str>, dir: Option<&Path>) -> ExitCode {
-    let given = match public.public_url.as_deref().map(parse_public_url).transpose() {
+    let given = match public
+        .public_url
+        .as_deref()
+        .map(parse_public_url)
+        .transpose()
+    {
         Ok(g) => g,
         Err(e) => {
             eprintln!("error: {e}");

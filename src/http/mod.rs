@@ -33,8 +33,8 @@ pub mod public;
 pub mod retail;
 pub mod scan;
 pub mod session;
-pub mod translog;
 pub mod status;
+pub mod translog;
 
 use error::ApiError;
 

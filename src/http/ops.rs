@@ -35,7 +35,6 @@ async fn readyz(State(state): State<AppState>) -> Result<Json<Health>, ApiError>
         )));
     }
     match crate::store::ops::ping(&state.db).await {
-
         Ok(_) => Ok(Json(Health { status: "ready" })),
         Err(e) => {
             tracing::warn!(error = %e, "readiness check failed");

@@ -26,8 +26,8 @@ pub mod seed;
 pub mod sessions;
 pub mod settings;
 pub mod signing_keys;
-pub mod translog;
 pub mod status_list;
+pub mod translog;
 
 /// What can go wrong below the HTTP layer.
 #[derive(Debug, thiserror::Error)]

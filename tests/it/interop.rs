@@ -290,7 +290,7 @@ async fn the_openapi_document_passes_its_validators_and_a_generated_client_calls
         "*": {
             "number": number, "code": app.code(&rec, 1), "producer_id": cert.view.producer.id,
             "id": cert.view.producer.id, "file": "1.png", "kid": cert.view.kid,
-            "purpose": "revocation",
+            "purpose": "revocation", "version": 1,
         },
         "get_brand": brand, "update_brand": brand, "list_brand_members": brand,
         "grant_right_of_use": brand, "get_right_of_use": brand, "change_right_of_use": brand,

@@ -172,15 +172,10 @@ fn make_labels(db: &crate::support::TestDb, config: &tasdiq::config::Config) -> 
                 expires_on: today + Days::new(365),
             };
             let tx = sea_orm::TransactionTrait::begin(&conn).await.unwrap();
-            let rec = tasdiq::service::issuance::issue_in(
-                &tx,
-                &req,
-                signer.kid,
-                "test",
-                Utc::now(),
-            )
-            .await
-            .unwrap();
+            let rec =
+                tasdiq::service::issuance::issue_in(&tx, &req, signer.kid, "test", Utc::now())
+                    .await
+                    .unwrap();
             tx.commit().await.unwrap();
             rec.facts
         };
