@@ -16,6 +16,7 @@ use crate::i18n::{I18n, Lang};
 pub mod consumer;
 mod display;
 pub mod officer;
+pub mod report;
 
 /// The stylesheet, inlined in every page (no extra request on a slow network).
 pub const CSS: &str = include_str!("../templates/site.css");
