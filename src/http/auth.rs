@@ -65,7 +65,7 @@ pub async fn caller(parts: &mut Parts, state: &AppState) -> Result<Option<Princi
                 .ok_or_else(|| {
                     ApiError::unauthorized("the Authorization header must be `Bearer <api key>`")
                 })?;
-            let key = store::api_keys::authenticate(&state.db, token)
+            let key = crate::service::accounts::authenticate_api_key(&state.db, token)
                 .await?
                 .ok_or_else(|| ApiError::unauthorized("this API key is unknown or revoked"))?;
             let limit = store::rate_limits::Limit::per_second(

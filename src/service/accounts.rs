@@ -13,16 +13,19 @@
 
 use std::time::Duration;
 
+use base64::Engine;
 use chrono::Utc;
+use sea_orm::ConnectionTrait;
 use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
 
-use super::{By, Checks, ServiceError, checked};
+use super::{By, Checks, ServiceError, checked, passwords};
 use crate::domain::values::{self, Role};
 use crate::state::App;
 use crate::store::api_keys::ApiKey;
 use crate::store::officers::Officer;
 use crate::store::rate_limits::{self, Limit};
-use crate::store::{self, audit};
+use crate::store::{self, StoreError, audit};
 
 /// Attempts per host: 5 at once, then one a minute.
 const HOST_LIMIT: Limit = Limit {
@@ -83,7 +86,7 @@ pub async fn sign_in(
     let account = account_bucket(email);
     let failures = rate_limits::pressure(db, &account, ACCOUNT_DECAY_MS, now_ms).await?;
     tokio::time::sleep(account_delay(failures)).await;
-    let Some(officer) = store::officers::authenticate(db, email, password).await? else {
+    let Some(officer) = check_password(app, email, password).await? else {
         let now_ms = Utc::now().timestamp_millis();
         rate_limits::charge(db, &account, ACCOUNT_DECAY_MS, ACCOUNT_CAP_MS, now_ms).await?;
         audit::record(
@@ -152,7 +155,12 @@ pub async fn change_password(
     {
         return Ok(PasswordChange::Limited);
     }
-    if !store::officers::password_is(db, id, current).await? {
+    let stored = store::officers::password_hash(db, id).await?;
+    let right = match stored {
+        Some(phc) => passwords::verify(&phc, current).await?,
+        None => false,
+    };
+    if !right {
         audit::record(
             db,
             &by.actor,
@@ -165,10 +173,21 @@ pub async fn change_password(
         return Ok(PasswordChange::WrongPassword);
     }
     rate_limits::refund(db, &bucket, HOST_LIMIT).await?;
-    let hashed = store::officers::hash(new).await?;
+    let hashed = passwords::hash(new).await?;
     let (actor, hashed) = (by.actor.as_str(), &hashed);
     app.write(|tx| async move {
-        store::officers::set_password(&*tx, id, hashed, keep_session, actor).await
+        store::officers::set_password(&*tx, id, hashed.phc()).await?;
+        let ended = store::sessions::end_all(&*tx, id, keep_session).await?;
+        audit::record(
+            &*tx,
+            actor,
+            "officer.password_change",
+            &format!("officer:{id}"),
+            None::<&()>,
+            Some(&serde_json::json!({ "other_sessions_ended": ended })),
+        )
+        .await?;
+        Ok::<_, ServiceError>(())
     })
     .await?;
     Ok(PasswordChange::Done)
@@ -194,11 +213,22 @@ pub async fn create_officer(
     }
     c.finish()?;
     let (email, role) = (checked(email)?, checked(role)?);
-    let hashed = store::officers::hash(password).await?;
+    let hashed = passwords::hash(password).await?;
     let (actor, email, hashed) = (by.actor.as_str(), email.as_str(), &hashed);
-    Ok(app
-        .write(|tx| async move { store::officers::create(&*tx, email, hashed, role, actor).await })
-        .await?)
+    app.write(|tx| async move {
+        let officer = store::officers::create(&*tx, email, hashed.phc(), role).await?;
+        audit::record(
+            &*tx,
+            actor,
+            "officer.create",
+            &format!("officer:{}", officer.id),
+            None::<&()>,
+            Some(&officer),
+        )
+        .await?;
+        Ok::<_, ServiceError>(officer)
+    })
+    .await
 }
 
 /// Disables (`disable` true) or enables an account. Disabling ends its sessions at once; one
@@ -217,9 +247,47 @@ pub async fn set_disabled(
         ));
     }
     let actor = by.actor.as_str();
-    Ok(app
-        .write(|tx| async move { store::officers::set_disabled(&*tx, id, disable, actor).await })
-        .await?)
+    app.write(|tx| async move {
+        let before = store::officers::find(&*tx, id)
+            .await?
+            .ok_or_else(|| ServiceError::NotFound(format!("there is no officer {id}")))?;
+        if disable == before.disabled_at.is_some() {
+            return Ok(before);
+        }
+        // The last enabled admin cannot be disabled: nobody could enable anyone again from
+        // the web.
+        if disable
+            && before.role == Role::Admin
+            && store::officers::enabled_admins(&*tx).await? <= 1
+        {
+            return Err(ServiceError::conflict(
+                "last_admin",
+                format!(
+                    "{} is the last enabled admin; enable or create another admin first",
+                    before.email
+                ),
+            ));
+        }
+        let after = store::officers::set_disabled(&*tx, id, disable).await?;
+        if disable {
+            store::sessions::end_all(&*tx, id, None).await?;
+        }
+        audit::record(
+            &*tx,
+            actor,
+            if disable {
+                "officer.disable"
+            } else {
+                "officer.enable"
+            },
+            &format!("officer:{id}"),
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
+        Ok::<_, ServiceError>(after)
+    })
+    .await
 }
 
 /// The officer with this e-mail, enabled or not.
@@ -242,18 +310,106 @@ pub async fn create_api_key(
     }));
     c.finish()?;
     let (name, role) = (checked(name)?, checked(role)?);
-    let (actor, name) = (by.actor.as_str(), name.as_str());
-    Ok(app
-        .write(|tx| async move { store::api_keys::create(&*tx, name, role, actor).await })
-        .await?)
+    let lookup = hex::encode(rand::random::<[u8; 8]>());
+    let secret =
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>());
+    let secret_hash = hex::encode(key_digest(&secret));
+    let (actor, name, lookup_ref, hash) = (
+        by.actor.as_str(),
+        name.as_str(),
+        lookup.as_str(),
+        secret_hash.as_str(),
+    );
+    let key = app
+        .write(|tx| async move {
+            let key = store::api_keys::insert(&*tx, name, role, lookup_ref, hash, actor).await?;
+            audit::record(
+                &*tx,
+                actor,
+                "apikey.create",
+                &format!("apikey:{}", key.id),
+                None::<&()>,
+                Some(&key),
+            )
+            .await?;
+            Ok::<_, ServiceError>(key)
+        })
+        .await?;
+    Ok((key, format!("tsq_{lookup}_{secret}")))
 }
 
 /// Revokes an API key; it stops working at once.
 pub async fn revoke_api_key(app: &App, by: &By, id: i64) -> Result<ApiKey, ServiceError> {
     let actor = by.actor.as_str();
-    Ok(app
-        .write(|tx| async move { store::api_keys::revoke(&*tx, id, actor).await })
-        .await?)
+    app.write(|tx| async move {
+        let key = store::api_keys::revoke(&*tx, id).await?;
+        audit::record(
+            &*tx,
+            actor,
+            "apikey.revoke",
+            &format!("apikey:{id}"),
+            None::<&()>,
+            Some(&key),
+        )
+        .await?;
+        Ok::<_, ServiceError>(key)
+    })
+    .await
+}
+
+fn key_digest(secret: &str) -> [u8; 32] {
+    Sha256::digest(secret.as_bytes()).into()
+}
+
+/// The key a bearer token `tsq_<lookup>_<secret>` stands for, if it is one of ours and not
+/// revoked. The secret's SHA-256 is compared in constant time.
+pub async fn authenticate_api_key(
+    db: &impl ConnectionTrait,
+    token: &str,
+) -> Result<Option<ApiKey>, ServiceError> {
+    let Some((lookup, secret)) = token
+        .strip_prefix("tsq_")
+        .and_then(|rest| rest.split_once('_'))
+    else {
+        return Ok(None);
+    };
+    if lookup.len() != 16 || !lookup.bytes().all(|b| b.is_ascii_hexdigit()) || secret.len() > 128 {
+        return Ok(None);
+    }
+    let Some((key, stored_hex)) = store::api_keys::by_lookup(db, lookup).await? else {
+        return Ok(None);
+    };
+    let mut stored = [0u8; 32];
+    if hex::decode_to_slice(&stored_hex, &mut stored).is_err() {
+        return Err(ServiceError::Store(StoreError::Corrupt(format!(
+            "api key {}",
+            key.id
+        ))));
+    }
+    let matches: bool = key_digest(secret).ct_eq(&stored).into();
+    if !matches || key.revoked_at.is_some() {
+        return Ok(None);
+    }
+    Ok(Some(key))
+}
+
+/// Checks e-mail and password; `None` for an unknown e-mail, a wrong password or a disabled
+/// account (callers must not tell them apart; an unknown e-mail costs a check too).
+pub async fn check_password(
+    app: &App,
+    email: &str,
+    password: &str,
+) -> Result<Option<Officer>, ServiceError> {
+    match store::officers::credentials(&app.db, email).await? {
+        Some((officer, phc)) => {
+            let ok = passwords::verify(&phc, password).await?;
+            Ok((ok && officer.disabled_at.is_none()).then_some(officer))
+        }
+        None => {
+            passwords::waste_a_check(password).await?;
+            Ok(None)
+        }
+    }
 }
 
 #[cfg(test)]

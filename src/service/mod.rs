@@ -20,8 +20,10 @@ use crate::store::StoreError;
 use crate::store::idempotency::{self, Stored};
 
 pub mod accounts;
+pub mod inclusion;
 pub mod issuance;
 pub mod keys;
+pub mod passwords;
 pub mod registry;
 
 /// Why a use case refused or failed. The API maps it to problem+json, the pages to a message

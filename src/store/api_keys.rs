@@ -1,17 +1,14 @@
-//! API keys. A key is `tsq_<lookup>_<secret>`: the lookup part finds the row, and only the
-//! SHA-256 of the secret is stored, compared in constant time. The whole key is shown once, at
-//! creation, and never again.
+//! API keys: the rows. A key is `tsq_<lookup>_<secret>`: the lookup part finds the row, and
+//! only the SHA-256 of the secret is stored. Making keys and checking tokens is
+//! `service::accounts`'s.
 
-use base64::Engine;
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
     QueryOrder,
 };
-use sha2::{Digest, Sha256};
-use subtle::ConstantTimeEq;
 
-use super::{StoreError, audit};
+use super::StoreError;
 use crate::domain::values::Role;
 use crate::entity::api_key;
 
@@ -39,32 +36,20 @@ fn from_row(m: api_key::Model) -> Result<ApiKey, StoreError> {
     })
 }
 
-fn digest(secret: &str) -> [u8; 32] {
-    Sha256::digest(secret.as_bytes()).into()
-}
-
-/// Creates a key and its audit entry, with `created_by` as the actor; returns it with the
-/// one-time plaintext. Run it in a transaction so that both land or neither does.
-pub async fn create(
+/// Stores a new key: its lookup part and the hex SHA-256 of its secret, never the secret.
+pub async fn insert(
     db: &impl ConnectionTrait,
     name: &str,
     role: Role,
+    lookup: &str,
+    secret_sha256_hex: &str,
     created_by: &str,
-) -> Result<(ApiKey, String), StoreError> {
-    if role == Role::Admin {
-        return Err(StoreError::conflict(
-            "bad_role",
-            "API keys are for officers and retailers; administrators sign in",
-        ));
-    }
-    let lookup = hex::encode(rand::random::<[u8; 8]>());
-    let secret =
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>());
+) -> Result<ApiKey, StoreError> {
     let row = api_key::ActiveModel {
         name: Set(name.to_owned()),
         role: Set(role.as_str().to_owned()),
-        lookup: Set(lookup.clone()),
-        secret_hash: Set(hex::encode(digest(&secret))),
+        lookup: Set(lookup.to_owned()),
+        secret_hash: Set(secret_sha256_hex.to_owned()),
         created_by: Set(created_by.to_owned()),
         created_at: Set(Utc::now()),
         revoked_at: Set(None),
@@ -72,49 +57,23 @@ pub async fn create(
     }
     .insert(db)
     .await?;
-    let key = from_row(row)?;
-    audit::record(
-        db,
-        created_by,
-        "apikey.create",
-        &format!("apikey:{}", key.id),
-        None::<&()>,
-        Some(&key),
-    )
-    .await?;
-    Ok((key, format!("tsq_{lookup}_{secret}")))
+    from_row(row)
 }
 
-/// The key a bearer token stands for, if it is one of ours and not revoked.
-pub async fn authenticate(
+/// The key whose lookup part is `lookup`, with the hex SHA-256 of its secret (revoked or not).
+pub async fn by_lookup(
     db: &impl ConnectionTrait,
-    token: &str,
-) -> Result<Option<ApiKey>, StoreError> {
-    let Some((lookup, secret)) = token
-        .strip_prefix("tsq_")
-        .and_then(|rest| rest.split_once('_'))
-    else {
-        return Ok(None);
-    };
-    if lookup.len() != 16 || !lookup.bytes().all(|b| b.is_ascii_hexdigit()) || secret.len() > 128 {
-        return Ok(None);
-    }
-    let Some(row) = api_key::Entity::find()
+    lookup: &str,
+) -> Result<Option<(ApiKey, String)>, StoreError> {
+    api_key::Entity::find()
         .filter(api_key::Column::Lookup.eq(lookup))
         .one(db)
         .await?
-    else {
-        return Ok(None);
-    };
-    let mut stored = [0u8; 32];
-    if hex::decode_to_slice(&row.secret_hash, &mut stored).is_err() {
-        return Err(StoreError::Corrupt(format!("api key {}", row.id)));
-    }
-    let matches: bool = digest(secret).ct_eq(&stored).into();
-    if !matches || row.revoked_at.is_some() {
-        return Ok(None);
-    }
-    Ok(Some(from_row(row)?))
+        .map(|row| {
+            let hash = row.secret_hash.clone();
+            from_row(row).map(|k| (k, hash))
+        })
+        .transpose()
 }
 
 /// Every key, newest first.
@@ -128,8 +87,8 @@ pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<ApiKey>, StoreError> 
         .collect()
 }
 
-/// Revokes a key and records who did; it stops working at once. Run it in a transaction.
-pub async fn revoke(db: &impl ConnectionTrait, id: i64, actor: &str) -> Result<ApiKey, StoreError> {
+/// Marks a key revoked now; it stops working at once. Revoking a revoked key is a conflict.
+pub async fn revoke(db: &impl ConnectionTrait, id: i64) -> Result<ApiKey, StoreError> {
     let row = api_key::Entity::find_by_id(id)
         .one(db)
         .await?
@@ -142,15 +101,5 @@ pub async fn revoke(db: &impl ConnectionTrait, id: i64, actor: &str) -> Result<A
     }
     let mut a: api_key::ActiveModel = row.into();
     a.revoked_at = Set(Some(Utc::now()));
-    let key = from_row(a.update(db).await?)?;
-    audit::record(
-        db,
-        actor,
-        "apikey.revoke",
-        &format!("apikey:{id}"),
-        None::<&()>,
-        Some(&key),
-    )
-    .await?;
-    Ok(key)
+    from_row(a.update(db).await?)
 }

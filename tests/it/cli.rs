@@ -192,9 +192,14 @@ async fn offline_verify_exit_codes() {
     );
 
     // A compromised key cannot confirm anything offline.
-    tasdiq::keystore::revoke(app.conn(), cert.facts.kid, chrono::Utc::now(), "test")
-        .await
-        .unwrap();
+    tasdiq::keystore::revoke(
+        app.state.writer(),
+        cert.facts.kid,
+        chrono::Utc::now(),
+        "test",
+    )
+    .await
+    .unwrap();
     app.state.poll_epoch().await.unwrap();
     std::fs::write(
         dir.path().join("keys.json"),
@@ -273,8 +278,8 @@ async fn apikey_and_officer_accounts_from_the_command_line() {
         .unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success());
-    let who = tasdiq::store::officers::authenticate(
-        app.conn(),
+    let who = tasdiq::service::accounts::check_password(
+        &app.state,
         "amina@example.ma",
         "a long enough password",
     )
@@ -283,7 +288,7 @@ async fn apikey_and_officer_accounts_from_the_command_line() {
     .expect("the new officer signs in");
     assert_eq!(who.role, tasdiq::domain::values::Role::Officer);
     assert!(
-        tasdiq::store::officers::authenticate(app.conn(), "amina@example.ma", "wrong")
+        tasdiq::service::accounts::check_password(&app.state, "amina@example.ma", "wrong")
             .await
             .unwrap()
             .is_none()

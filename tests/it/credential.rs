@@ -245,10 +245,7 @@ async fn no_staff_identity_is_in_the_credential() {
     let app = TestApp::new().await;
     // A key with a name that nothing else in a credential could contain.
     let key_name = "erp-staff-7f3a";
-    let key = tasdiq::store::api_keys::create(app.conn(), key_name, Role::Officer, "test")
-        .await
-        .unwrap()
-        .1;
+    let key = app.named_key(key_name, Role::Officer).await;
     let cert = app.authentic_certificate().await;
     let body = json!({
         "brand": cert.facts.brand, "producer": cert.view.producer.id,
@@ -422,13 +419,13 @@ async fn a_compromised_key_revokes_in_its_list_what_it_signed_after_the_compromi
         .json();
     assert!(!status(&app, &vc, "revocation").await);
     let after = cert.facts.issued_at + chrono::Duration::seconds(1);
-    tasdiq::keystore::revoke(app.conn(), cert.facts.kid, after, "test")
+    tasdiq::keystore::revoke(app.state.writer(), cert.facts.kid, after, "test")
         .await
         .unwrap();
     app.state.poll_epoch().await.unwrap();
     assert!(!status(&app, &vc, "revocation").await, "issued before it");
     let before = cert.facts.issued_at - chrono::Duration::seconds(1);
-    tasdiq::keystore::revoke(app.conn(), cert.facts.kid, before, "test")
+    tasdiq::keystore::revoke(app.state.writer(), cert.facts.kid, before, "test")
         .await
         .unwrap();
     app.state.poll_epoch().await.unwrap();

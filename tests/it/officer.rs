@@ -151,7 +151,8 @@ async fn every_officer_route_checks_the_role() {
     // A revoked key stops working at once.
     let keys = tasdiq::store::api_keys::list(app.conn()).await.unwrap();
     let officer_key = keys.iter().find(|k| k.role == Role::Officer).unwrap();
-    tasdiq::store::api_keys::revoke(app.conn(), officer_key.id, "test")
+    let by = tasdiq::service::By::actor("test");
+    tasdiq::service::accounts::revoke_api_key(&app.state, &by, officer_key.id)
         .await
         .unwrap();
     app.get_as("/api/v1/audit", &officer).await.problem(401);

@@ -274,7 +274,13 @@ impl TestApp {
 impl TestApp {
     /// A fresh API key with this role.
     pub async fn key(&self, role: tasdiq::domain::values::Role) -> String {
-        tasdiq::store::api_keys::create(self.conn(), "test", role, "test")
+        self.named_key("test", role).await
+    }
+
+    /// A fresh API key with this name and role, made as the service makes them.
+    pub async fn named_key(&self, name: &str, role: tasdiq::domain::values::Role) -> String {
+        let by = tasdiq::service::By::actor("test");
+        tasdiq::service::accounts::create_api_key(&self.state, &by, name, role.as_str())
             .await
             .unwrap()
             .1
