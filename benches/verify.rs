@@ -57,7 +57,7 @@ fn fixture() -> Fixture {
                 .await
                 .unwrap();
         }
-        state.verifier.scans.flush(&state.db).await.unwrap();
+        state.verifier.scans.flush(state.writer()).await.unwrap();
         (state, codes)
     });
     Fixture {

@@ -15,12 +15,13 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use ed25519_dalek::SigningKey;
-use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 
 use crate::domain::code::Kid;
 use crate::domain::humancode::ShortCodeKey;
 use crate::domain::keys::{KeyEntry, KeyRing, SecretKey};
 use crate::domain::values::KeyStatus;
+use crate::store::tx::Writer;
 use crate::store::{self, StoreError, signing_keys};
 
 /// Problems with key files.
@@ -301,112 +302,119 @@ pub async fn ensure_signer(
         // verify, and will not sign. Generating a second active key here would split issuance.
         return Ok(None);
     }
-    let kid = rotate(db, dir, "bootstrap").await?;
+    let kid = rotate(&Writer::new(db.clone()), dir, "bootstrap").await?;
     Ok(Some(kid))
 }
 
 /// Generates a key, writes its file, and makes it the active signer; the previous active key
 /// is retired (it keeps verifying, and keeps signing re-prints of its own certificates).
-pub async fn rotate(db: &DatabaseConnection, dir: &Path, actor: &str) -> Result<Kid, KeyFileError> {
+pub async fn rotate(writer: &Writer, dir: &Path, actor: &str) -> Result<Kid, KeyFileError> {
     let secret = SecretKey::generate();
     let kid = Kid::of(&secret.public());
     write_secret(dir, &secret)?;
     let now = Utc::now();
-    let tx = db.begin().await.map_err(StoreError::from)?;
-    let retired = signing_keys::retire_active(&tx, Some(kid), now).await?;
-    let row = signing_keys::insert(&tx, &secret.public(), KeyStatus::Active, now).await?;
-    signing_keys::bump_epoch(&tx).await?;
-    crate::translog::append(
-        &tx,
-        crate::translog::Entry::key(&secret.public(), crate::translog::KeyEvent::Active, now),
-    )
-    .await?;
-    store::audit::record(
-        &tx,
-        actor,
-        "key.rotate",
-        &format!("key:{kid}"),
-        None::<&()>,
-        Some(
-            &serde_json::json!({"kid": kid.to_string(), "status": row.status, "retired": retired}),
-        ),
-    )
-    .await?;
-    tx.commit().await.map_err(StoreError::from)?;
+    let public = secret.public();
+    let public = &public;
+    writer
+        .write(|tx| async move {
+            let tx = &*tx;
+            let retired = signing_keys::retire_active(tx, Some(kid), now).await?;
+            let row = signing_keys::insert(tx, public, KeyStatus::Active, now).await?;
+            signing_keys::bump_epoch(tx).await?;
+            crate::translog::append(
+                tx,
+                crate::translog::Entry::key(public, crate::translog::KeyEvent::Active, now),
+            )
+            .await?;
+            store::audit::record(
+                tx,
+                actor,
+                "key.rotate",
+                &format!("key:{kid}"),
+                None::<&()>,
+                Some(&serde_json::json!({
+                    "kid": kid.to_string(), "status": row.status, "retired": retired
+                })),
+            )
+            .await
+        })
+        .await?;
     Ok(kid)
 }
 
 /// Generates a key and records it as retired: a spare that can be promoted later.
-pub async fn generate(
-    db: &DatabaseConnection,
-    dir: &Path,
-    actor: &str,
-) -> Result<Kid, KeyFileError> {
+pub async fn generate(writer: &Writer, dir: &Path, actor: &str) -> Result<Kid, KeyFileError> {
     let secret = SecretKey::generate();
     let kid = Kid::of(&secret.public());
     write_secret(dir, &secret)?;
-    let tx = db.begin().await.map_err(StoreError::from)?;
-    let has_active = signing_keys::all(&tx)
-        .await?
-        .iter()
-        .any(|r| r.status == KeyStatus::Active);
-    let status = if has_active {
-        KeyStatus::Retired
-    } else {
-        KeyStatus::Active
-    };
-    signing_keys::insert(&tx, &secret.public(), status, Utc::now()).await?;
-    signing_keys::bump_epoch(&tx).await?;
-    let event = if has_active {
-        crate::translog::KeyEvent::Spare
-    } else {
-        crate::translog::KeyEvent::Active
-    };
-    crate::translog::append(
-        &tx,
-        crate::translog::Entry::key(&secret.public(), event, Utc::now()),
-    )
-    .await?;
-    store::audit::record(
-        &tx,
-        actor,
-        "key.generate",
-        &format!("key:{kid}"),
-        None::<&()>,
-        Some(&serde_json::json!({"kid": kid.to_string(), "status": status})),
-    )
-    .await?;
-    tx.commit().await.map_err(StoreError::from)?;
+    let public = secret.public();
+    let public = &public;
+    writer
+        .write(|tx| async move {
+            let tx = &*tx;
+            let has_active = signing_keys::all(tx)
+                .await?
+                .iter()
+                .any(|r| r.status == KeyStatus::Active);
+            let (status, event) = if has_active {
+                (KeyStatus::Retired, crate::translog::KeyEvent::Spare)
+            } else {
+                (KeyStatus::Active, crate::translog::KeyEvent::Active)
+            };
+            let now = Utc::now();
+            signing_keys::insert(tx, public, status, now).await?;
+            signing_keys::bump_epoch(tx).await?;
+            crate::translog::append(tx, crate::translog::Entry::key(public, event, now)).await?;
+            store::audit::record(
+                tx,
+                actor,
+                "key.generate",
+                &format!("key:{kid}"),
+                None::<&()>,
+                Some(&serde_json::json!({"kid": kid.to_string(), "status": status})),
+            )
+            .await
+        })
+        .await?;
     Ok(kid)
 }
 
 /// Marks a key compromised since `since`: certificates issued under it from that instant on
 /// become `revoked` with reason `key_compromised`.
 pub async fn revoke(
-    db: &DatabaseConnection,
+    writer: &Writer,
     kid: Kid,
     since: DateTime<Utc>,
     actor: &str,
 ) -> Result<(), KeyFileError> {
-    let tx = db.begin().await.map_err(StoreError::from)?;
-    let (before, after) = signing_keys::compromise(&tx, kid, since).await?;
-    signing_keys::bump_epoch(&tx).await?;
-    crate::translog::append(
-        &tx,
-        crate::translog::Entry::key(&after.public, crate::translog::KeyEvent::Compromised, since),
-    )
-    .await?;
-    let show = |k: &signing_keys::KeyRow| serde_json::json!({"status": k.status, "compromised_since": k.compromised_since});
-    store::audit::record(
-        &tx,
-        actor,
-        "key.compromise",
-        &format!("key:{kid}"),
-        Some(&show(&before)),
-        Some(&show(&after)),
-    )
-    .await?;
-    tx.commit().await.map_err(StoreError::from)?;
+    writer
+        .write(|tx| async move {
+            let tx = &*tx;
+            let (before, after) = signing_keys::compromise(tx, kid, since).await?;
+            signing_keys::bump_epoch(tx).await?;
+            crate::translog::append(
+                tx,
+                crate::translog::Entry::key(
+                    &after.public,
+                    crate::translog::KeyEvent::Compromised,
+                    since,
+                ),
+            )
+            .await?;
+            let show = |k: &signing_keys::KeyRow| {
+                serde_json::json!({"status": k.status, "compromised_since": k.compromised_since})
+            };
+            store::audit::record(
+                tx,
+                actor,
+                "key.compromise",
+                &format!("key:{kid}"),
+                Some(&show(&before)),
+                Some(&show(&after)),
+            )
+            .await
+        })
+        .await?;
     Ok(())
 }
 

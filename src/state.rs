@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
-use sea_orm::{DatabaseConnection, DatabaseTransaction, DbBackend, TransactionTrait};
+use sea_orm::{DatabaseConnection, DatabaseTransaction};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
@@ -17,7 +17,8 @@ use crate::domain::humancode::ShortCodeKey;
 use crate::domain::keys::KeyRing;
 use crate::keystore;
 use crate::metrics::Metrics;
-use crate::store::{StoreError, signing_keys};
+use crate::store::signing_keys;
+pub use crate::store::tx::{TxError, Writer};
 use crate::verify::Verifier;
 use crate::verify::scans::{CopyThresholds, Scans};
 
@@ -36,9 +37,8 @@ pub struct App {
     pub log: crate::translog::Log,
     /// The status-list key (`None` before bootstrap made it).
     pub status_key: Option<crate::status::key::StatusKey>,
-    /// SQLite has one writer: taking turns here avoids lock-upgrade failures between
-    /// transactions of this process.
-    write_turn: tokio::sync::Mutex<()>,
+    /// Opens every write transaction of this process.
+    writer: Writer,
 }
 
 /// Documents derived from statuses, each kept with the version it was made at (the cache
@@ -123,6 +123,7 @@ impl AppState {
     ) -> Self {
         let max_batch = config.verify_batch;
         AppState(Arc::new(App {
+            writer: Writer::new(db.clone()),
             db,
             config,
             metrics: Metrics::default(),
@@ -131,54 +132,25 @@ impl AppState {
             shortcodes,
             log,
             status_key,
-            write_turn: tokio::sync::Mutex::new(()),
         }))
     }
 }
 
 impl App {
-    /// Runs `work` in one transaction: all of it is written, or none. A lost race (a
-    /// concurrent idempotent retry, SQLite busy, a PostgreSQL serialization failure) rolls back
-    /// and runs it again, a few times.
-    ///
-    /// `work` gets the transaction as an `Arc` it must drop by the time its future completes,
-    /// so it can borrow from the caller without higher-ranked lifetimes.
+    /// Runs `work` in one transaction: all of it is written, or none; a lost race runs it
+    /// again ([`Writer::write`]).
     pub async fn write<T, E, F, Fut>(&self, work: F) -> Result<T, E>
     where
         E: TxError,
         F: Fn(Arc<DatabaseTransaction>) -> Fut,
         Fut: Future<Output = Result<T, E>>,
     {
-        let _turn = match self.db.get_database_backend() {
-            DbBackend::Sqlite => Some(self.write_turn.lock().await),
-            _ => None,
-        };
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            let tx = Arc::new(self.db.begin().await.map_err(StoreError::from)?);
-            let outcome = work(tx.clone()).await;
-            let Ok(tx) = Arc::try_unwrap(tx) else {
-                return Err(StoreError::Corrupt("a transaction outlived its work".into()).into());
-            };
-            let result = match outcome {
-                Ok(v) => tx
-                    .commit()
-                    .await
-                    .map(|()| v)
-                    .map_err(|e| E::from(StoreError::from(e))),
-                Err(e) => {
-                    let _ = tx.rollback().await;
-                    Err(e)
-                }
-            };
-            match result {
-                Err(e) if e.is_retryable() && attempt < 5 => {
-                    tokio::time::sleep(Duration::from_millis(20 * attempt)).await;
-                }
-                other => return other,
-            }
-        }
+        self.writer.write(work).await
+    }
+
+    /// The process's transaction writer (shared by the scan writer and the key store).
+    pub fn writer(&self) -> &Writer {
+        &self.writer
     }
 
     /// The current key ring.
@@ -212,16 +184,6 @@ impl App {
 
 /// An error a transaction of [`App::write`] may end with: a store error converts into it, and
 /// it says whether running the transaction again may succeed.
-pub trait TxError: From<StoreError> {
-    fn is_retryable(&self) -> bool;
-}
-
-impl TxError for StoreError {
-    fn is_retryable(&self) -> bool {
-        StoreError::is_retryable(self)
-    }
-}
-
 impl Deref for AppState {
     type Target = App;
     fn deref(&self) -> &App {
@@ -302,7 +264,7 @@ impl Background {
 }
 
 async fn flush_scans(state: &AppState) {
-    match state.verifier.scans.flush(&state.db).await {
+    match state.verifier.scans.flush(state.writer()).await {
         Ok(n) => state.metrics.observe_flush(n),
         Err(e) => {
             tracing::warn!(error = %e, backlog = state.verifier.scans.backlog(), "scan flush failed; will retry")

@@ -56,11 +56,14 @@ pub async fn run(config: Config, cmd: KeysCommand) -> anyhow::Result<ExitCode> {
             }
         }
         KeysCommand::Generate => {
-            let kid = keystore::generate(&db, dir, "cli:keys").await?;
+            let kid =
+                keystore::generate(&crate::store::tx::Writer::new(db.clone()), dir, "cli:keys")
+                    .await?;
             println!("generated key {kid} in {}", dir.display());
         }
         KeysCommand::Rotate => {
-            let kid = keystore::rotate(&db, dir, "cli:keys").await?;
+            let kid = keystore::rotate(&crate::store::tx::Writer::new(db.clone()), dir, "cli:keys")
+                .await?;
             println!(
                 "key {kid} now signs new certificates; the previous key is retired and still verifies"
             );
@@ -82,7 +85,13 @@ pub async fn run(config: Config, cmd: KeysCommand) -> anyhow::Result<ExitCode> {
                     return Ok(ExitCode::from(2));
                 }
             };
-            keystore::revoke(&db, kid, since, "cli:keys").await?;
+            keystore::revoke(
+                &crate::store::tx::Writer::new(db.clone()),
+                kid,
+                since,
+                "cli:keys",
+            )
+            .await?;
             println!(
                 "key {kid} marked compromised since {}; certificates issued under it from then on are revoked",
                 since.to_rfc3339()

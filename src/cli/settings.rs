@@ -5,7 +5,7 @@
 use std::process::ExitCode;
 
 use clap::Subcommand;
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::DatabaseConnection;
 
 use crate::config::{Config, PublicUrlArg, parse_public_url};
 use crate::store;
@@ -43,9 +43,12 @@ pub async fn run(config: Config, cmd: SettingsCommand) -> anyhow::Result<ExitCod
                 }
             };
             // The change and its audit entry, in one transaction.
-            let tx = db.begin().await?;
-            let before = store::settings::set_public_url(&tx, &url, "cli:settings").await?;
-            tx.commit().await?;
+            let url_ref = url.as_str();
+            let before = store::tx::Writer::new(db.clone())
+                .write(|tx| async move {
+                    store::settings::set_public_url(&*tx, url_ref, "cli:settings").await
+                })
+                .await?;
             match before {
                 Some(old) if old == url => println!("the public URL is already {url}"),
                 Some(old) => println!("public URL changed from {old} to {url}"),

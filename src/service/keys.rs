@@ -17,7 +17,7 @@ fn failed(what: &str, e: impl std::fmt::Display) -> ServiceError {
 /// Makes a new key the signer of new certificates and retires the current one, which still
 /// verifies.
 pub async fn rotate(app: &App, by: &By) -> Result<Kid, ServiceError> {
-    let kid = keystore::rotate(&app.db, &app.config.keys_dir, &by.actor)
+    let kid = keystore::rotate(app.writer(), &app.config.keys_dir, &by.actor)
         .await
         .map_err(|e| failed("key rotation", e))?;
     reload(app).await;
@@ -26,7 +26,7 @@ pub async fn rotate(app: &App, by: &By) -> Result<Kid, ServiceError> {
 
 /// Generates a spare key (retired until rotated to; active if there is no active key).
 pub async fn generate(app: &App, by: &By) -> Result<Kid, ServiceError> {
-    let kid = keystore::generate(&app.db, &app.config.keys_dir, &by.actor)
+    let kid = keystore::generate(app.writer(), &app.config.keys_dir, &by.actor)
         .await
         .map_err(|e| failed("key generation", e))?;
     reload(app).await;
@@ -40,7 +40,7 @@ pub async fn compromise(
     kid: Kid,
     since: DateTime<Utc>,
 ) -> Result<(), ServiceError> {
-    keystore::revoke(&app.db, kid, since, &by.actor)
+    keystore::revoke(app.writer(), kid, since, &by.actor)
         .await
         .map_err(|e| failed("key revocation", e))?;
     reload(app).await;

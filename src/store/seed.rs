@@ -6,8 +6,8 @@ use std::collections::HashMap;
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrait, IntoActiveModel,
-    TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    IntoActiveModel,
 };
 use serde::Serialize;
 
@@ -53,18 +53,27 @@ pub struct SeedSummary {
     pub memberships: SeedReport,
 }
 
-/// Applies the seed set as `actor`.
+/// Applies the seed set as `actor`, in one transaction.
 pub async fn apply(
     db: &DatabaseConnection,
     set: &SeedSet,
     actor: &str,
 ) -> Result<SeedSummary, StoreError> {
+    super::tx::Writer::new(db.clone())
+        .write(|tx| async move { apply_in(&tx, set, actor).await })
+        .await
+}
+
+async fn apply_in(
+    tx: &DatabaseTransaction,
+    set: &SeedSet,
+    actor: &str,
+) -> Result<SeedSummary, StoreError> {
     let now = Utc::now();
-    let tx = db.begin().await?;
     let mut summary = SeedSummary::default();
 
     let regions: HashMap<String, region::Model> = region::Entity::find()
-        .all(&tx)
+        .all(tx)
         .await?
         .into_iter()
         .map(|r| (r.slug.clone(), r))
@@ -80,12 +89,12 @@ pub async fn apply(
         let change = match regions.get(&want.slug) {
             Some(have) if *have == want => Change::Unchanged,
             Some(_) => {
-                want.into_active_model().reset_all().update(&tx).await?;
+                want.into_active_model().reset_all().update(tx).await?;
                 Change::Updated
             }
             None => {
                 region::Entity::insert(want.into_active_model())
-                    .exec_without_returning(&tx)
+                    .exec_without_returning(tx)
                     .await?;
                 Change::Inserted
             }
@@ -94,7 +103,7 @@ pub async fn apply(
     }
 
     let brands: HashMap<i32, brand::Model> = brand::Entity::find()
-        .all(&tx)
+        .all(tx)
         .await?
         .into_iter()
         .map(|b| (b.number, b))
@@ -128,13 +137,13 @@ pub async fn apply(
                     Change::Unchanged
                 } else {
                     want.updated_at = now;
-                    want.into_active_model().reset_all().update(&tx).await?;
+                    want.into_active_model().reset_all().update(tx).await?;
                     Change::Updated
                 }
             }
             None => {
                 brand::Entity::insert(want.into_active_model())
-                    .exec_without_returning(&tx)
+                    .exec_without_returning(tx)
                     .await?;
                 Change::Inserted
             }
@@ -143,7 +152,7 @@ pub async fn apply(
     }
 
     let mut producers: HashMap<String, producer::Model> = producer::Entity::find()
-        .all(&tx)
+        .all(tx)
         .await?
         .into_iter()
         .map(|p| (p.ice.clone(), p))
@@ -183,7 +192,7 @@ pub async fn apply(
                 m.women_led = Set(fields.5);
                 m.youth_led = Set(fields.6);
                 m.updated_at = Set(now);
-                let updated = m.update(&tx).await?;
+                let updated = m.update(tx).await?;
                 producers.insert(p.ice.clone(), updated);
                 Change::Updated
             }
@@ -201,7 +210,7 @@ pub async fn apply(
                     updated_at: Set(now),
                     ..Default::default()
                 }
-                .insert(&tx)
+                .insert(tx)
                 .await?;
                 producers.insert(p.ice.clone(), inserted);
                 Change::Inserted
@@ -211,7 +220,7 @@ pub async fn apply(
     }
 
     let memberships: HashMap<(i32, i64), membership::Model> = membership::Entity::find()
-        .all(&tx)
+        .all(tx)
         .await?
         .into_iter()
         .map(|m| ((m.brand, m.producer), m))
@@ -239,7 +248,7 @@ pub async fn apply(
                 a.status = Set(status.to_owned());
                 a.status_reason = Set(m.reason.clone());
                 a.updated_at = Set(now);
-                a.update(&tx).await?;
+                a.update(tx).await?;
                 (Change::Updated, have.id, have.status != status)
             }
             None => {
@@ -254,7 +263,7 @@ pub async fn apply(
                     updated_at: Set(now),
                     ..Default::default()
                 }
-                .insert(&tx)
+                .insert(tx)
                 .await?;
                 (Change::Inserted, inserted.id, true)
             }
@@ -268,7 +277,7 @@ pub async fn apply(
                 actor: Set(actor.to_owned()),
                 ..Default::default()
             })
-            .exec_without_returning(&tx)
+            .exec_without_returning(tx)
             .await?;
         }
         summary.memberships.count(change);
@@ -284,7 +293,7 @@ pub async fn apply(
     .any(SeedReport::changed)
     {
         audit::record(
-            &tx,
+            tx,
             actor,
             "seed.apply",
             "registry",
@@ -293,6 +302,5 @@ pub async fn apply(
         )
         .await?;
     }
-    tx.commit().await?;
     Ok(summary)
 }

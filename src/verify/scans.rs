@@ -15,11 +15,12 @@ use std::sync::{Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::DatabaseConnection;
 use sha2::{Digest, Sha256};
 
 use crate::store::StoreError;
 use crate::store::scans::{self, LabelKey, ScanDelta, ScanTotals};
+use crate::store::tx::Writer;
 
 /// The network a client is counted by: IPv4 /24, IPv6 /48.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -353,7 +354,7 @@ impl Scans {
 
     /// Writes everything recorded since the last flush, in one transaction. On failure the
     /// batch goes back to the tally and is retried next time. Returns the scans written.
-    pub async fn flush(&self, db: &DatabaseConnection) -> Result<u64, StoreError> {
+    pub async fn flush(&self, writer: &Writer) -> Result<u64, StoreError> {
         let batch = std::mem::take(&mut *self.pending.lock().unwrap_or_else(|e| e.into_inner()));
         if batch.is_empty() {
             return Ok(0);
@@ -373,13 +374,10 @@ impl Scans {
             })
             .collect();
         let written: i64 = deltas.iter().map(|d| d.scans).sum();
-        let result = async {
-            let tx = db.begin().await?;
-            let totals = scans::apply(&tx, &deltas).await?;
-            tx.commit().await?;
-            Ok::<_, StoreError>(totals)
-        }
-        .await;
+        let deltas = &deltas;
+        let result = writer
+            .write(|tx| async move { scans::apply(&*tx, deltas).await })
+            .await;
         match result {
             Ok(totals) => {
                 let now = Instant::now();

@@ -187,7 +187,12 @@ async fn a_document_is_recorded_once_under_its_event_hash() {
     assert!(query_ids(&later.json()).is_empty());
 
     // Checking the labels of custody events is not a consumer scan.
-    app.state.verifier.scans.flush(app.conn()).await.unwrap();
+    app.state
+        .verifier
+        .scans
+        .flush(app.state.writer())
+        .await
+        .unwrap();
     let scans = tasdiq::entity::label_scan::Entity::find()
         .all(app.conn())
         .await

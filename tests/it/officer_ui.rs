@@ -236,7 +236,12 @@ async fn the_dashboard_links_to_pages_that_answer() {
     let cert = app.authentic_certificate().await;
     app.get(&format!("/api/v1/verify/{}", app.code(&cert, 1)))
         .await;
-    app.state.verifier.scans.flush(app.conn()).await.unwrap();
+    app.state
+        .verifier
+        .scans
+        .flush(app.state.writer())
+        .await
+        .unwrap();
     let dash = get(&app, "/officer?lang=ar", Some(&cookie)).await;
     assert_eq!(dash.status, 200);
     let html = dash.text();

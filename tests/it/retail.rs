@@ -42,7 +42,12 @@ async fn a_mixed_batch_answers_in_order() {
     assert_eq!(r[0]["certificate"]["number"], cert.view.number);
 
     // Retailer checks are counted, tied to the key.
-    app.state.verifier.scans.flush(app.conn()).await.unwrap();
+    app.state
+        .verifier
+        .scans
+        .flush(app.state.writer())
+        .await
+        .unwrap();
     let checks = tasdiq::entity::label_scan::Entity::find_by_id((cert.facts.number as i64, 1))
         .one(app.conn())
         .await
@@ -157,7 +162,12 @@ async fn a_lot_shows_what_a_retailer_needs() {
     let cert = app.authentic_certificate().await;
     app.get(&format!("/api/v1/verify/{}", app.code(&cert, 3)))
         .await;
-    app.state.verifier.scans.flush(app.conn()).await.unwrap();
+    app.state
+        .verifier
+        .scans
+        .flush(app.state.writer())
+        .await
+        .unwrap();
     let res = app
         .get_as(&format!("/api/v1/lots/{}", cert.view.number), &key)
         .await;

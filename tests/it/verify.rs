@@ -58,7 +58,13 @@ async fn scans_are_counted_and_written() {
         first["label"]["first_scanned_at"],
         second["label"]["first_scanned_at"]
     );
-    let written = app.state.verifier.scans.flush(app.conn()).await.unwrap();
+    let written = app
+        .state
+        .verifier
+        .scans
+        .flush(app.state.writer())
+        .await
+        .unwrap();
     assert_eq!(written, 2);
     let third = verdict(&app, &code).await;
     assert_eq!(third["label"]["scans"], 3);
@@ -250,7 +256,7 @@ async fn a_compromised_key_revokes_what_it_signed_after_the_compromise() {
     let code = app.code(&cert, 1);
     let dir = &app.db.config.keys_dir;
     let after = cert.facts.issued_at + chrono::Duration::seconds(1);
-    tasdiq::keystore::revoke(app.conn(), cert.facts.kid, after, "test")
+    tasdiq::keystore::revoke(app.state.writer(), cert.facts.kid, after, "test")
         .await
         .unwrap();
     assert!(app.state.poll_epoch().await.unwrap(), "the epoch moved");
@@ -261,7 +267,7 @@ async fn a_compromised_key_revokes_what_it_signed_after_the_compromise() {
     );
 
     let before = cert.facts.issued_at - chrono::Duration::seconds(1);
-    tasdiq::keystore::revoke(app.conn(), cert.facts.kid, before, "test")
+    tasdiq::keystore::revoke(app.state.writer(), cert.facts.kid, before, "test")
         .await
         .unwrap();
     app.state.poll_epoch().await.unwrap();
@@ -313,7 +319,7 @@ async fn the_key_set_publishes_public_keys_and_survives_rotation() {
     // No private material anywhere in the document.
     assert!(!res.text().contains("\"d\""));
 
-    let new_kid = tasdiq::keystore::rotate(app.conn(), &app.db.config.keys_dir, "test")
+    let new_kid = tasdiq::keystore::rotate(app.state.writer(), &app.db.config.keys_dir, "test")
         .await
         .unwrap();
     app.state.poll_epoch().await.unwrap();
