@@ -44,6 +44,8 @@ macro_rules! word_enum {
         impl $name {
             /// Every value, in declaration order.
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            /// Every machine word, in declaration order (the API document's enum).
+            pub const WORDS: &'static [&'static str] = &[$($word),+];
 
             /// The machine word.
             pub fn as_str(self) -> &'static str {
@@ -74,18 +76,6 @@ macro_rules! word_enum {
             }
         }
 
-        // Written by hand: the derive does not see serde renames made inside a macro.
-        impl utoipa::PartialSchema for $name {
-            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-                use utoipa::openapi::schema::{ObjectBuilder, Type};
-                ObjectBuilder::new()
-                    .schema_type(Type::String)
-                    .enum_values(Some([$($word),+]))
-                    .into()
-            }
-        }
-
-        impl utoipa::ToSchema for $name {}
     };
 }
 

@@ -12,7 +12,7 @@ use super::keys::KeyEntry;
 use super::values::{CertificateStatus, KeyStatus, Standing, date_from_label_days};
 
 /// The outcome a consumer sees.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Authentic,
@@ -27,6 +27,17 @@ pub enum Status {
 }
 
 impl Status {
+    /// Every machine word (the API document's enum).
+    pub const WORDS: &'static [&'static str] = &[
+        "authentic",
+        "expired",
+        "revoked",
+        "suspended",
+        "counterfeit",
+        "malformed",
+        "unconfirmed",
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Authentic => "authentic",

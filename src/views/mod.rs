@@ -3,3 +3,4 @@
 
 pub mod certificates;
 pub mod registry;
+pub mod schema;
