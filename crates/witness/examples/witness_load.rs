@@ -1,12 +1,12 @@
 //! Load figures for `docs/performance.md` (never run by the suite):
 //!
-//! - `load serve DIR LOGS`: a witness for LOGS logs (`load.test/log<i>`) on a single-threaded
+//! - `witness_load serve DIR LOGS`: a witness for LOGS logs (`load.test/log<i>`) on a single-threaded
 //!   runtime, state in a fresh folder under DIR; prints its URL. Pin it with `taskset -c 0`;
 //!   stop it with Ctrl-C, or SIGTERM.
-//! - `load drive URL LOGS N`: one client thread per log, each sending N add-checkpoint requests
+//! - `witness_load drive URL LOGS N`: one client thread per log, each sending N add-checkpoint requests
 //!   that grow its log by one entry (bodies signed before the clock starts); prints the
 //!   cosignatures per second and the round-trip latency percentiles. Pin it with `taskset -c 1`.
-//! - `load core DIR LOGS N`: the same requests through `Witness::add_checkpoint` without HTTP,
+//! - `witness_load core DIR LOGS N`: the same requests through `Witness::add_checkpoint` without HTTP,
 //!   on one thread: the cost of checks, cosigning and the SQLite write alone.
 
 use std::time::{Duration, Instant};
