@@ -396,10 +396,7 @@ async fn socket_clients_cannot_grow_metrics_or_hold_connections() {
 #[tokio::test]
 async fn no_verdict_names_staff() {
     let app = TestApp::new().await;
-    let (_, officer_key) =
-        tasdiq::store::api_keys::create(app.conn(), "Marjane Central Buyer", Role::Officer, "test")
-            .await
-            .unwrap();
+    let officer_key = app.named_key("Marjane Central Buyer", Role::Officer).await;
     let retailer = app.key(Role::Retailer).await;
     let cert = app.authentic_certificate().await;
     let issued = app
