@@ -12,6 +12,7 @@ pub mod credential_status;
 pub mod dashboard;
 pub mod events;
 pub mod idempotency;
+pub mod inclusion;
 pub mod locations;
 pub mod memberships;
 pub mod officers;
@@ -28,6 +29,7 @@ pub mod settings;
 pub mod signing_keys;
 pub mod status_list;
 pub mod translog;
+pub mod tx;
 
 /// What can go wrong below the HTTP layer.
 #[derive(Debug, thiserror::Error)]

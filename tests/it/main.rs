@@ -15,6 +15,7 @@ mod credential;
 mod events;
 mod events_interop;
 mod hostile;
+mod inclusion;
 mod interop;
 mod labels;
 mod migrations;

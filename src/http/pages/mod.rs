@@ -41,6 +41,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/officer/dashboard.html"),
     ),
     (
+        "officer/inclusion.html",
+        include_str!("../templates/officer/inclusion.html"),
+    ),
+    (
         "officer/brands.html",
         include_str!("../templates/officer/brands.html"),
     ),

@@ -25,6 +25,7 @@ mod admin;
 mod brands;
 mod certificates;
 mod dashboard;
+mod inclusion;
 mod producers;
 mod sign_in;
 
@@ -78,6 +79,8 @@ pub fn router() -> Router<AppState> {
         .route("/officer/certificates/{number}", get(certificate))
         .route("/officer/certificates/{number}/revoke", post(revoke))
         .route("/officer/audit", get(audit))
+        .route("/officer/inclusion", get(inclusion::page))
+        .route("/officer/inclusion.csv", get(inclusion::csv))
         .route(
             "/officer/admin/officers",
             get(admin::officers).post(admin::create_officer),
