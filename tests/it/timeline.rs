@@ -226,6 +226,13 @@ async fn a_lot_issued_under_a_right_that_later_expired_stays_authentic() {
             .unwrap()
     };
     let before = members().await;
+    let dashboard = async || {
+        tasdiq::store::dashboard::counts(app.conn())
+            .await
+            .unwrap()
+            .members_active
+    };
+    let on_dashboard = dashboard().await;
     let res = grant(&app, k, 1, p, &ago(400), &ahead(5)).await;
     assert_eq!(res.status, 201, "{}", res.text());
     assert_eq!(members().await, before + 1);
@@ -243,6 +250,7 @@ async fn a_lot_issued_under_a_right_that_later_expired_stays_authentic() {
         before,
         "an expired right is not counted as active"
     );
+    assert_eq!(dashboard().await, on_dashboard, "nor on the dashboard");
     let listed = app.get("/api/v1/brands/1/members?limit=500").await.json();
     let row = listed["items"]
         .as_array()

@@ -68,6 +68,19 @@ async fn the_producer_page_renews_and_confirms_before_suspending() {
     assert!(html.contains("<option value=\"\" selected>"), "{html}");
     assert!(!html.contains("value=\"suspended\" selected"));
 
+    // The brand's page shows it expired too, with a link to renew it on the producer's row.
+    let brand = page(&app, "/officer/brands/1?lang=fr", &cookie)
+        .await
+        .text();
+    assert!(
+        brand.contains(&format!("/officer/producers/{p}#renew-1")),
+        "{brand}"
+    );
+    assert!(
+        brand.contains("<option value=\"\" selected>"),
+        "no preselected brand status"
+    );
+
     // Renew from the row.
     let res = post(
         &app,
