@@ -20,4 +20,7 @@ pub struct CertFacts {
     pub brand_status: Standing,
     /// The producer's right to use the brand; `None` if there is no such membership.
     pub membership: Option<Standing>,
+    /// When that right was last withdrawn for cause: a lot issued before it stays revoked,
+    /// whatever the right's status now (a later grant does not revive it).
+    pub member_withdrawn_at: Option<DateTime<Utc>>,
 }

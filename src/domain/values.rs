@@ -142,6 +142,32 @@ word_enum!(
     }
 );
 
+word_enum!(
+    /// What a right of use is on a given day: its status, with expiry (and a start still to
+    /// come) derived from its period. `domain::rights::state` decides it.
+    RightState {
+        Active = "active",
+        Pending = "pending",
+        Expired = "expired",
+        Suspended = "suspended",
+        Withdrawn = "withdrawn",
+    }
+);
+
+word_enum!(
+    /// What happened to a right of use. `Expired` is never stored: it is derived from the
+    /// period when the history is shown.
+    RightEvent {
+        Granted = "granted",
+        Suspended = "suspended",
+        Reinstated = "reinstated",
+        Withdrawn = "withdrawn",
+        Renewed = "renewed",
+        Period = "period",
+        Expired = "expired",
+    }
+);
+
 impl Standing {
     /// Whether the lifecycle allows going from `self` to `to`. Withdrawal is final; setting
     /// the same status again is not a change.

@@ -144,6 +144,15 @@ pub fn decide_lot(cert: &CertFacts, key: Option<&KeyEntry>, today: NaiveDate) ->
         Standing::Suspended => return d(Status::Suspended, "brand_suspended"),
         Standing::Active => {}
     }
+    // The timeline of the right of use: a withdrawal for cause revokes every lot issued before
+    // it, for good; a suspension holds the lots while it lasts. Expiry of the right is not a
+    // rule here: a lot issued while the right was in force stays good after the right ends.
+    if cert
+        .member_withdrawn_at
+        .is_some_and(|withdrawn| cert.issued_at < withdrawn)
+    {
+        return d(Status::Revoked, "member_withdrawn");
+    }
     match cert.membership {
         None | Some(Standing::Withdrawn) => return d(Status::Revoked, "member_withdrawn"),
         Some(Standing::Suspended) => return d(Status::Suspended, "member_suspended"),
@@ -204,6 +213,7 @@ mod tests {
             status: CertificateStatus::Issued,
             brand_status: Standing::Active,
             membership: Some(Standing::Active),
+            member_withdrawn_at: None,
         };
         let same: fn(&mut CertFacts) = |_| {};
         #[rustfmt::skip]
@@ -224,6 +234,17 @@ mod tests {
             Case { name: "member withdrawn", key_status: KeyStatus::Active, compromised_since: None, signature_ok: true, cert: Some(|c| c.membership = Some(Standing::Withdrawn)), today: "2027-01-01", expect: (Status::Revoked, "member_withdrawn") },
             Case { name: "brand suspended", key_status: KeyStatus::Active, compromised_since: None, signature_ok: true, cert: Some(|c| c.brand_status = Standing::Suspended), today: "2027-01-01", expect: (Status::Suspended, "brand_suspended") },
             Case { name: "brand withdrawn", key_status: KeyStatus::Active, compromised_since: None, signature_ok: true, cert: Some(|c| c.brand_status = Standing::Withdrawn), today: "2027-01-01", expect: (Status::Revoked, "brand_withdrawn") },
+            // The timeline of the right of use (issue #16): the lot was issued 2026-11-02T10:00Z.
+            Case { name: "right expired after issuance", key_status: KeyStatus::Active, compromised_since: None, signature_ok: true, cert: Some(same), today: "2028-06-01", expect: (Status::Authentic, "valid") },
+            Case { name: "withdrawn after issuance, re-granted since", key_status: KeyStatus::Active, compromised_since: None, signature_ok: true, cert: Some(|c| c.member_withdrawn_at = Some("2026-12-01T00:00:00Z".parse().unwrap())), today: "2027-01-01", expect: (Status::Revoked, "member_withdrawn") },
+            Case { name: "issued under a grant after a withdrawal", key_status: KeyStatus::Active, compromised_since: None, signature_ok: true, cert: Some(|c| c.member_withdrawn_at = Some("2026-10-01T00:00:00Z".parse().unwrap())), today: "2027-01-01", expect: (Status::Authentic, "valid") },
+            Case { name: "withdrawn after issuance, re-granted and suspended", key_status: KeyStatus::Active, compromised_since: None, signature_ok: true, cert: Some(|c| { c.member_withdrawn_at = Some("2026-12-01T00:00:00Z".parse().unwrap()); c.membership = Some(Standing::Suspended); }), today: "2027-01-01", expect: (Status::Revoked, "member_withdrawn") },
+            Case { name: "new grant suspended", key_status: KeyStatus::Active, compromised_since: None, signature_ok: true, cert: Some(|c| { c.member_withdrawn_at = Some("2026-10-01T00:00:00Z".parse().unwrap()); c.membership = Some(Standing::Suspended); }), today: "2027-01-01", expect: (Status::Suspended, "member_suspended") },
+            Case { name: "suspension lifted (reinstated)", key_status: KeyStatus::Active, compromised_since: None, signature_ok: true, cert: Some(|c| c.membership = Some(Standing::Active)), today: "2027-01-01", expect: (Status::Authentic, "valid") },
+            Case { name: "no right at all", key_status: KeyStatus::Active, compromised_since: None, signature_ok: true, cert: Some(|c| c.membership = None), today: "2027-01-01", expect: (Status::Revoked, "member_withdrawn") },
+            Case { name: "brand suspended beats member suspended", key_status: KeyStatus::Active, compromised_since: None, signature_ok: true, cert: Some(|c| { c.brand_status = Standing::Suspended; c.membership = Some(Standing::Suspended); }), today: "2027-01-01", expect: (Status::Suspended, "brand_suspended") },
+            Case { name: "brand withdrawn beats a member withdrawal", key_status: KeyStatus::Active, compromised_since: None, signature_ok: true, cert: Some(|c| { c.brand_status = Standing::Withdrawn; c.member_withdrawn_at = Some("2026-12-01T00:00:00Z".parse().unwrap()); }), today: "2027-01-01", expect: (Status::Revoked, "brand_withdrawn") },
+            Case { name: "brand suspended after the right expired", key_status: KeyStatus::Active, compromised_since: None, signature_ok: true, cert: Some(|c| c.brand_status = Standing::Suspended), today: "2028-06-01", expect: (Status::Suspended, "brand_suspended") },
             Case { name: "issued after compromise", key_status: KeyStatus::Compromised, compromised_since: Some("2026-11-01T00:00:00Z"), signature_ok: true, cert: Some(same), today: "2027-01-01", expect: (Status::Revoked, "key_compromised") },
             Case { name: "issued before compromise", key_status: KeyStatus::Compromised, compromised_since: Some("2026-12-01T00:00:00Z"), signature_ok: true, cert: Some(same), today: "2027-01-01", expect: (Status::Authentic, "valid") },
         ];

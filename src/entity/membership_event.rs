@@ -10,6 +10,11 @@ pub struct Model {
     pub status: String,
     pub reason: Option<String>,
     pub actor: String,
+    /// What happened: granted, suspended, reinstated, withdrawn, renewed, period.
+    pub kind: String,
+    /// The period in force after the event (`None`: not recorded).
+    pub valid_from: Option<Date>,
+    pub valid_until: Option<Date>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -4,8 +4,10 @@
 use chrono::{NaiveDate, Utc};
 
 use super::{By, Checks, Outcome, ServiceError, checked, run};
+use crate::domain::rights::{self, GrantAs};
 use crate::domain::values::{
-    self, BrandKind, BrandNumber, Category, FieldError, Ice, ProducerKind, Region, Standing,
+    self, BrandKind, BrandNumber, Category, FieldError, Ice, ProducerKind, Region, RightEvent,
+    Standing,
 };
 use crate::state::App;
 use crate::store::brands::{BrandPatch, NewBrand};
@@ -14,7 +16,7 @@ use crate::store::producers::{ProducerFields, ProducerView};
 use crate::store::registry::{BrandView, Names};
 use crate::store::{self, audit, signing_keys};
 use crate::views::registry::{
-    ChangeBody, CreateBrand, GrantBody, NamesBody, PatchBrand, ProducerBody,
+    ChangeBody, CreateBrand, GrantBody, NamesBody, PatchBrand, ProducerBody, RenewBody,
 };
 
 // ----- brands --------------------------------------------------------------------------------
@@ -309,8 +311,9 @@ fn period(c: &mut Checks, from: &str, until: &str) -> Option<(NaiveDate, NaiveDa
     Some((from, until))
 }
 
-/// Grants a producer the right to use a brand for a period. A producer whose earlier right was
-/// withdrawn may be granted a new one; an active or suspended right is a conflict.
+/// Grants a producer the right to use a brand for a period. Over a withdrawn right it is a new
+/// grant (the withdrawn right's lots stay revoked); over an expired right it renews it with the
+/// new period; an active, suspended or not yet started right is a conflict.
 pub async fn grant(
     app: &App,
     by: &By,
@@ -339,23 +342,27 @@ pub async fn grant(
         }
         let existing = store::memberships::find(&*tx, brand, producer).await?;
         let now = Utc::now();
+        let today = now.date_naive();
+        let held = existing
+            .as_ref()
+            .map(|(_, m)| (m.status, m.valid_from, m.valid_until));
+        let how = rights::grant_over(held, today).map_err(refused)?;
+        if how == GrantAs::Renew {
+            rights::may_renew(Standing::Active, until, today).map_err(refused)?;
+        }
         let (id, before, after) = match existing {
-            Some((_, m)) if m.status != Standing::Withdrawn => {
-                return Err(ServiceError::conflict(
-                    "already_member",
-                    format!(
-                        "producer {producer} already holds a {} right to use brand {brand}; change it with PATCH",
-                        m.status
-                    ),
-                ));
-            }
             Some((id, m)) => {
                 let change = store::memberships::Change {
                     status: Standing::Active,
                     reason: Some(None),
                     period: Some((from, until)),
+                    withdrawn_at: None,
                 };
-                (id, Some(m), store::memberships::set(&*tx, id, &change, now).await?)
+                (
+                    id,
+                    Some(m),
+                    store::memberships::set(&*tx, id, &change, now).await?,
+                )
             }
             None => {
                 let (id, v) =
@@ -363,7 +370,18 @@ pub async fn grant(
                 (id, None, v)
             }
         };
-        store::memberships::add_event(&*tx, id, Standing::Active, None, actor).await?;
+        let (kind, action) = match how {
+            GrantAs::Renew => (RightEvent::Renewed, "membership.renew"),
+            GrantAs::New | GrantAs::Regrant => (RightEvent::Granted, "membership.grant"),
+        };
+        let event = store::memberships::NewEvent {
+            at: now,
+            kind,
+            status: Standing::Active,
+            reason: None,
+            period: (from, until),
+        };
+        store::memberships::add_event(&*tx, id, &event, actor).await?;
         crate::translog::append(
             &*tx,
             crate::translog::Entry::member(brand.get(), producer, Standing::Active),
@@ -371,15 +389,80 @@ pub async fn grant(
         .await?;
         signing_keys::bump_epoch(&*tx).await?;
         let target = format!("brand:{brand}/producer:{producer}");
-        audit::record(&*tx, actor, "membership.grant", &target, before.as_ref(), Some(&after))
-            .await?;
+        audit::record(&*tx, actor, action, &target, before.as_ref(), Some(&after)).await?;
+        Ok(after)
+    })
+    .await
+}
+
+fn refused((reason, detail): crate::domain::lifecycle::Refusal) -> ServiceError {
+    ServiceError::conflict(reason, detail)
+}
+
+/// Renews a right of use (expired, expiring, or suspended) with a new period; its status stays
+/// as it is. A withdrawn right cannot be renewed (grant a new one), and the new period must run
+/// at least until today. The history keeps the renewal with its period.
+pub async fn renew(
+    app: &App,
+    by: &By,
+    brand: BrandNumber,
+    producer: i64,
+    b: &RenewBody,
+) -> Result<Outcome<MembershipView>, ServiceError> {
+    let mut c = Checks::default();
+    let period = period(&mut c, &b.valid_from, &b.valid_until);
+    c.finish()?;
+    let (from, until) = checked(period)?;
+    let actor = by.actor.as_str();
+    run(app, by, true, |tx| async move {
+        let (id, current) = store::memberships::find(&*tx, brand, producer)
+            .await?
+            .ok_or_else(|| {
+                ServiceError::NotFound(format!(
+                    "producer {producer} has no right to use brand {brand}"
+                ))
+            })?;
+        let now = Utc::now();
+        rights::may_renew(current.status, until, now.date_naive()).map_err(refused)?;
+        let change = store::memberships::Change {
+            status: current.status,
+            reason: None,
+            period: Some((from, until)),
+            withdrawn_at: None,
+        };
+        let after = store::memberships::set(&*tx, id, &change, now).await?;
+        let event = store::memberships::NewEvent {
+            at: now,
+            kind: RightEvent::Renewed,
+            status: current.status,
+            reason: None,
+            period: (from, until),
+        };
+        store::memberships::add_event(&*tx, id, &event, actor).await?;
+        crate::translog::append(
+            &*tx,
+            crate::translog::Entry::member(brand.get(), producer, current.status),
+        )
+        .await?;
+        signing_keys::bump_epoch(&*tx).await?;
+        let target = format!("brand:{brand}/producer:{producer}");
+        audit::record(
+            &*tx,
+            actor,
+            "membership.renew",
+            &target,
+            Some(&current),
+            Some(&after),
+        )
+        .await?;
         Ok(after)
     })
     .await
 }
 
 /// Suspends, withdraws or reinstates a right of use, or changes its period. Suspending or
-/// withdrawing needs a reason; a period sent in part keeps the other date.
+/// withdrawing needs a reason; a period sent in part keeps the other date. A withdrawal is
+/// recorded with its time: every lot issued before it is revoked for good.
 pub async fn change_membership(
     app: &App,
     by: &By,
@@ -443,6 +526,8 @@ pub async fn change_membership(
                 format!("the right of use is already {status}"),
             ));
         }
+        let now = Utc::now();
+        let withdrawing = status_changes && status == Standing::Withdrawn;
         let change = store::memberships::Change {
             status,
             reason: if status_changes {
@@ -451,10 +536,22 @@ pub async fn change_membership(
                 None
             },
             period,
+            withdrawn_at: withdrawing.then_some(now),
         };
-        let after = store::memberships::set(&*tx, id, &change, Utc::now()).await?;
+        let after = store::memberships::set(&*tx, id, &change, now).await?;
+        let event = store::memberships::NewEvent {
+            at: now,
+            kind: if status_changes {
+                rights::event_of(Some(current.status), status)
+            } else {
+                RightEvent::Period
+            },
+            status,
+            reason: reason.as_deref(),
+            period: (after.valid_from, after.valid_until),
+        };
+        store::memberships::add_event(&*tx, id, &event, actor).await?;
         if status_changes {
-            store::memberships::add_event(&*tx, id, status, reason.as_deref(), actor).await?;
             crate::translog::append(
                 &*tx,
                 crate::translog::Entry::member(brand.get(), producer, status),

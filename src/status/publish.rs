@@ -81,6 +81,9 @@ pub async fn entries(
         } else if c.status == CertificateStatus::Revoked.as_str() {
             let since = c.revoked_at.unwrap_or(c.issued_at);
             out.push(entry(subject, "revoked", "certificate_revoked", since));
+        } else if let Some(withdrawn) = c.member_withdrawn_at.filter(|w| c.issued_at < *w) {
+            // Withdrawn after issuance: revoked for good, even under a later grant.
+            out.push(entry(subject, "revoked", "member_withdrawn", withdrawn));
         } else {
             let since = c.member_since.unwrap_or(c.issued_at);
             match c.member_status.as_deref() {

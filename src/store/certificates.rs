@@ -109,6 +109,7 @@ struct Joined {
     women_led: bool,
     youth_led: bool,
     member_status: Option<String>,
+    member_withdrawn_at: Option<DateTime<Utc>>,
 }
 
 impl Joined {
@@ -136,6 +137,7 @@ impl Joined {
             status,
             brand_status,
             membership,
+            member_withdrawn_at: self.member_withdrawn_at,
         };
         let view = CertView {
             number: number.to_string(),
@@ -241,6 +243,7 @@ pub async fn records(
             q.expr_as(col(&p, name), Alias::new(alias));
         }
         q.expr_as(col(&m, "status"), Alias::new("member_status"));
+        q.expr_as(col(&m, "withdrawn_at"), Alias::new("member_withdrawn_at"));
         q.join_as(
             JoinType::InnerJoin,
             brand::Entity,

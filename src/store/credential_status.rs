@@ -39,6 +39,7 @@ struct Row {
     status_index: i64,
     brand_status: String,
     member_status: Option<String>,
+    member_withdrawn_at: Option<DateTime<Utc>>,
 }
 
 /// The certificates issued under `kid` that may not be in good standing: revoked, of a brand
@@ -66,6 +67,7 @@ pub async fn flagged(
     }
     q.expr_as(col(&b, "status"), Alias::new("brand_status"));
     q.expr_as(col(&m, "status"), Alias::new("member_status"));
+    q.expr_as(col(&m, "withdrawn_at"), Alias::new("member_withdrawn_at"));
     q.join_as(
         JoinType::InnerJoin,
         brand::Entity,
@@ -85,7 +87,9 @@ pub async fn flagged(
         .add(col(&c, "status").ne(CertificateStatus::Issued.as_str()))
         .add(col(&b, "status").ne(active))
         .add(col(&m, "status").is_null())
-        .add(col(&m, "status").ne(active));
+        .add(col(&m, "status").ne(active))
+        // Issued before the right was last withdrawn: revoked for good (a re-grant keeps it so).
+        .add(col(&c, "issued_at").lt(col(&m, "withdrawn_at")));
     if let Some(since) = compromised_since {
         not_good = not_good.add(col(&c, "issued_at").gte(since));
     }
@@ -113,6 +117,7 @@ pub async fn flagged(
                     .as_deref()
                     .map(|s| word(Standing::parse, "member status", s))
                     .transpose()?,
+                member_withdrawn_at: r.member_withdrawn_at,
             };
             let index = u64::try_from(r.status_index).map_err(|_| corrupt("status index"))?;
             Ok((index, facts))

@@ -35,11 +35,30 @@ async fn count_where(
     })
 }
 
-/// Active brands, active rights of use, and issued certificates.
+/// Rights of use in force on `today`: active and within their period (an expired right is
+/// not active, issue #15).
+fn rights_in_force(today: NaiveDate) -> sea_orm::sea_query::Condition {
+    sea_orm::sea_query::Cond::all()
+        .add(Expr::col(t("status")).eq("active"))
+        .add(Expr::col(t("valid_from")).lte(today))
+        .add(Expr::col(t("valid_until")).gte(today))
+}
+
+/// Active brands, rights of use in force today, and issued certificates.
 pub async fn counts(db: &impl ConnectionTrait) -> Result<Counts, StoreError> {
+    let today = Utc::now().date_naive();
+    let q = Query::select()
+        .expr_as(Func::count(Expr::col(t("id"))), t("n"))
+        .from(t("memberships"))
+        .cond_where(rights_in_force(today))
+        .to_owned();
+    let members_active = match db.query_one(&q).await? {
+        Some(row) => row.try_get("", "n")?,
+        None => 0,
+    };
     Ok(Counts {
         brands_active: count_where(db, "brands", "active").await?,
-        members_active: count_where(db, "memberships", "active").await?,
+        members_active,
         certificates_issued: count_where(db, "certificates", "issued").await?,
     })
 }
@@ -59,7 +78,7 @@ pub async fn inclusion(db: &impl ConnectionTrait) -> Result<Vec<Inclusion>, Stor
     let active = Query::select()
         .column(t("producer"))
         .from(t("memberships"))
-        .and_where(Expr::col(t("status")).eq("active"))
+        .cond_where(rights_in_force(Utc::now().date_naive()))
         .to_owned();
     let flag = |c: &str| Func::sum(Expr::case(Expr::col(t(c)).eq(true), 1).finally(0));
     let q = Query::select()

@@ -195,7 +195,10 @@ async fn active_member_counts(
         .column(membership::Column::Brand)
         .column_as(membership::Column::Id.count(), "n")
         .filter(membership::Column::Brand.is_in(brands.iter().copied()))
-        .filter(membership::Column::Status.eq(Standing::Active.as_str()))
+        // Active and within their period: an expired right is not counted (issue #15).
+        .filter(super::memberships::in_force_on(
+            chrono::Utc::now().date_naive(),
+        ))
         .group_by(membership::Column::Brand)
         .into_tuple()
         .all(db)
@@ -220,6 +223,8 @@ pub struct MemberView {
     pub status_reason: Option<String>,
     pub valid_from: NaiveDate,
     pub valid_until: NaiveDate,
+    /// The status, or `expired` / `pending` for an active right outside its period.
+    pub effective_status: crate::domain::values::RightState,
 }
 
 /// The members of a brand, in order of producer id; `NotFound` if the brand does not exist.
@@ -248,7 +253,15 @@ pub async fn list_members(
         .into_iter()
         .map(|(m, p)| {
             let p = p.ok_or_else(|| StoreError::Corrupt(format!("membership {}", m.id)))?;
+            let status = super::word(Standing::parse, "status", &m.status)?;
+            let today = chrono::Utc::now().date_naive();
             Ok(MemberView {
+                effective_status: crate::domain::rights::state(
+                    status,
+                    m.valid_from,
+                    m.valid_until,
+                    today,
+                ),
                 producer_id: p.id,
                 name: p.name,
                 kind: p.kind,
@@ -256,7 +269,7 @@ pub async fn list_members(
                 province: p.province,
                 women_led: p.women_led,
                 youth_led: p.youth_led,
-                status: super::word(Standing::parse, "status", &m.status)?,
+                status,
                 status_reason: m.status_reason,
                 valid_from: m.valid_from,
                 valid_until: m.valid_until,

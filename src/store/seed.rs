@@ -269,12 +269,28 @@ async fn apply_in(
             }
         };
         if status_changed {
+            let before = memberships
+                .get(&key)
+                .and_then(|h| crate::domain::values::Standing::parse("status", &h.status).ok());
+            let kind = crate::domain::rights::event_of(before, m.status);
+            if m.status == crate::domain::values::Standing::Withdrawn {
+                let mut a = membership::Entity::find_by_id(id)
+                    .one(&tx)
+                    .await?
+                    .ok_or_else(|| StoreError::NotFound(format!("membership {id}")))?
+                    .into_active_model();
+                a.withdrawn_at = Set(Some(now));
+                a.update(&tx).await?;
+            }
             membership_event::Entity::insert(membership_event::ActiveModel {
                 membership: Set(id),
                 at: Set(now),
                 status: Set(status.to_owned()),
                 reason: Set(m.reason.clone()),
                 actor: Set(actor.to_owned()),
+                kind: Set(kind.as_str().to_owned()),
+                valid_from: Set(Some(m.valid_from)),
+                valid_until: Set(Some(m.valid_until)),
                 ..Default::default()
             })
             .exec_without_returning(tx)

@@ -38,6 +38,8 @@ pub struct CertRow {
     pub revoked_at: Option<DateTime<Utc>>,
     pub member_status: Option<String>,
     pub member_since: Option<DateTime<Utc>>,
+    /// When the right was last withdrawn: a certificate issued before it is revoked for good.
+    pub member_withdrawn_at: Option<DateTime<Utc>>,
 }
 
 /// Unexpired certificates that are revoked, have no active right of use, or were signed by a
@@ -56,6 +58,7 @@ pub async fn flagged_certificates(
     }
     q.expr_as(col(&m, "status"), Alias::new("member_status"));
     q.expr_as(col(&m, "updated_at"), Alias::new("member_since"));
+    q.expr_as(col(&m, "withdrawn_at"), Alias::new("member_withdrawn_at"));
     q.join_as(
         JoinType::LeftJoin,
         membership::Entity,
@@ -67,7 +70,8 @@ pub async fn flagged_certificates(
     let mut not_good = Cond::any()
         .add(col(&c, "status").ne(CertificateStatus::Issued.as_str()))
         .add(col(&m, "status").is_null())
-        .add(col(&m, "status").ne(Standing::Active.as_str()));
+        .add(col(&m, "status").ne(Standing::Active.as_str()))
+        .add(col(&c, "issued_at").lt(col(&m, "withdrawn_at")));
     if !compromised_kids.is_empty() {
         not_good = not_good.add(col(&c, "kid").is_in(compromised_kids.iter().cloned()));
     }

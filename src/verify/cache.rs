@@ -112,6 +112,7 @@ mod tests {
             status: crate::domain::values::CertificateStatus::Issued,
             brand_status: crate::domain::values::Standing::Active,
             membership: Some(crate::domain::values::Standing::Active),
+            member_withdrawn_at: None,
         };
         let names = crate::store::registry::Names {
             ar: String::new(),

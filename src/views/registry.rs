@@ -90,6 +90,18 @@ pub struct GrantBody {
     pub valid_until: String,
 }
 
+/// Body of a renewal: the new period. The right keeps its status; the history keeps the old
+/// period.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RenewBody {
+    #[schema(format = Date)]
+    pub valid_from: String,
+    /// At least today.
+    #[schema(format = Date)]
+    pub valid_until: String,
+}
+
 /// Body of a status change; the period may change with it.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]

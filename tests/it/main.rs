@@ -33,6 +33,7 @@ mod security;
 mod seeds;
 mod status;
 mod status_offline;
+mod timeline;
 mod translog;
 mod vectors;
 mod verify;

@@ -1,5 +1,6 @@
-//! Rights of use: `POST /api/v1/brands/{number}/members` grants one, `PATCH
-//! /api/v1/brands/{number}/members/{producer_id}` suspends, withdraws or reinstates it.
+//! Rights of use: `POST /api/v1/brands/{number}/members` grants one (or renews an expired one),
+//! `PATCH /api/v1/brands/{number}/members/{producer_id}` suspends, withdraws or reinstates it,
+//! `POST /api/v1/brands/{number}/members/{producer_id}/renew` gives it a new period.
 
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -16,12 +17,45 @@ use crate::http::openapi::{Guarded, JsonBody, NotFound, Refused};
 use crate::service::registry;
 use crate::state::AppState;
 use crate::store::memberships::{self, MembershipView};
-use crate::views::registry::{ChangeBody, GrantBody, MembershipDetail};
+use crate::views::registry::{ChangeBody, GrantBody, MembershipDetail, RenewBody};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(grant))
         .routes(routes!(one, change))
+        .routes(routes!(renew))
+}
+
+/// Renews a right of use with a new period.
+///
+/// For an expired, expiring or suspended right; its status stays, and the history keeps the
+/// renewal with its period. A withdrawn right cannot be renewed: grant a new one.
+#[utoipa::path(
+    post, path = "/api/v1/brands/{number}/members/{producer_id}/renew", tag = "officers", operation_id = "renewRightOfUse", request_body = RenewBody,
+    params(
+        ("number" = u16, Path, minimum = 1, maximum = 65535, description = "The brand's registry number"),
+        ("producer_id" = i64, Path, minimum = 1, description = "The producer's id"),
+        ("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,255}$", description = "Makes a retry within 24 hours return the first answer"),
+    ),
+    security(("api_key" = [])),
+    responses(
+        (status = 200, description = "The right of use after the renewal", body = MembershipView),
+        Guarded, JsonBody, NotFound, Refused,
+    )
+)]
+async fn renew(
+    State(state): State<AppState>,
+    Officer(who): Officer,
+    BrandPath(brand): BrandPath,
+    ProducerPath(producer): ProducerPath,
+    headers: HeaderMap,
+    Json(raw): Json<Value>,
+) -> Result<Response, ApiError> {
+    let b: RenewBody = body(raw.clone())?;
+    let route = format!("POST /api/v1/brands/{brand}/members/{producer}/renew");
+    let by = by(&who, &headers, &route, &raw, StatusCode::OK)?;
+    let outcome = registry::renew(&state, &by, brand, producer, &b).await?;
+    answer(outcome, StatusCode::OK, |_| None)
 }
 
 /// Grants a producer the right to use a brand for a period.

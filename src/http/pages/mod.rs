@@ -88,6 +88,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         "officer/account.html",
         include_str!("../templates/officer/account.html"),
     ),
+    (
+        "officer/right_confirm.html",
+        include_str!("../templates/officer/right_confirm.html"),
+    ),
 ];
 
 /// The parsed templates.

@@ -132,6 +132,7 @@ async fn brand_page(
         None => (StatusCode::OK, None),
     };
     let members = ui.named(&members, "status", "standing");
+    let members = ui.named(&members, "effective_status", "right");
     Ok(ui.page(status, "officer/brand.html", context! {
         brand => context! {
             number => brand.number, name => brand.names.get(ui.lang.code()), names => brand.names,

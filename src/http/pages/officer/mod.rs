@@ -27,6 +27,7 @@ mod certificates;
 mod dashboard;
 mod inclusion;
 mod producers;
+mod rights;
 mod sign_in;
 
 use brands::{brand, brand_status, brands, change_member, grant};
@@ -67,6 +68,14 @@ pub fn router() -> Router<AppState> {
         .route(
             "/officer/brands/{number}/members/{producer}",
             post(change_member),
+        )
+        .route(
+            "/officer/producers/{id}/rights/{brand}/status",
+            post(rights::change),
+        )
+        .route(
+            "/officer/producers/{id}/rights/{brand}/renew",
+            post(rights::renew),
         )
         .route("/officer/producers", get(producers).post(create_producer))
         .route("/officer/producers/new", get(new_producer))

@@ -137,7 +137,7 @@ pub(super) async fn producer(
     };
     let (p, m) = match (
         st::producers::get(&state.db, id).await,
-        st::memberships::of_producer(&state.db, id).await,
+        st::memberships::histories_of_producer(&state.db, id).await,
     ) {
         (Ok(p), Ok(m)) => (p, m),
         (Err(e), _) | (_, Err(e)) => return ui.failed(e),
@@ -145,7 +145,7 @@ pub(super) async fn producer(
     producer_form(
         &ui,
         Value::from_serialize(&p),
-        Value::from(ui.named(&m, "status", "standing")),
+        Value::from(super::rights::rows(&ui, &m)),
         HashMap::new(),
         StatusCode::OK,
         flash(&q, &ui),
