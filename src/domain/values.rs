@@ -33,6 +33,8 @@ impl FieldError {
 }
 
 /// Declares a closed set of lowercase machine words with `as_str`, `parse`, `ALL` and serde.
+/// A word type: an enum whose values are machine words. Its OpenAPI schema is written in
+/// `views/schema.rs` (add the type there), so this module needs nothing of utoipa.
 macro_rules! word_enum {
     ($(#[$meta:meta])* $name:ident { $($variant:ident = $word:literal),+ $(,)? }) => {
         $(#[$meta])*

@@ -275,12 +275,12 @@ async fn apply_in(
             let kind = crate::domain::rights::event_of(before, m.status);
             if m.status == crate::domain::values::Standing::Withdrawn {
                 let mut a = membership::Entity::find_by_id(id)
-                    .one(&tx)
+                    .one(tx)
                     .await?
                     .ok_or_else(|| StoreError::NotFound(format!("membership {id}")))?
                     .into_active_model();
                 a.withdrawn_at = Set(Some(now));
-                a.update(&tx).await?;
+                a.update(tx).await?;
             }
             membership_event::Entity::insert(membership_event::ActiveModel {
                 membership: Set(id),

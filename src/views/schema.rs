@@ -6,7 +6,8 @@ use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 
 use crate::domain::values::{
-    BrandKind, Category, CertificateStatus, KeyStatus, ProducerKind, Region, Role, Standing,
+    BrandKind, Category, CertificateStatus, KeyStatus, ProducerKind, Region, RightEvent,
+    RightState, Role, Standing,
 };
 use crate::domain::verdict::Status;
 
@@ -41,6 +42,8 @@ word_schemas!(
     ProducerKind,
     Role,
     Status,
+    RightState,
+    RightEvent,
 );
 
 #[cfg(test)]
