@@ -7,5 +7,6 @@ pub mod credential;
 pub mod humancode;
 pub mod keys;
 pub mod lifecycle;
+pub mod search;
 pub mod values;
 pub mod verdict;

@@ -84,6 +84,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         "officer/account.html",
         include_str!("../templates/officer/account.html"),
     ),
+    (
+        "officer/confirm.html",
+        include_str!("../templates/officer/confirm.html"),
+    ),
 ];
 
 /// The parsed templates.
