@@ -357,3 +357,32 @@ async fn a_database_with_duplicate_lots_migrates() {
         .problem(409);
     assert_eq!(p["certificate"], copy.to_string());
 }
+
+/// The unique index, not only the service's check, holds the rule: a second row for a lot,
+/// written past the check (as a racing issuance would), is refused by the database, and the
+/// store asks for the transaction to be retried (the retry then stops at the check).
+#[tokio::test]
+async fn the_database_refuses_a_second_row_for_a_lot() {
+    let app = TestApp::new().await;
+    let cert = app.authentic_certificate().await;
+    let kid = app.state.key_ring().signer().unwrap().kid;
+    let req = tasdiq::domain::lifecycle::CertificateRequest {
+        brand: cert.facts.brand,
+        producer: cert.view.producer.id,
+        product: "Amlou".into(),
+        lot: "L-INDEX-1".into(),
+        quantity: 3,
+        produced_on: chrono::Utc::now().date_naive(),
+        expires_on: chrono::Utc::now().date_naive() + chrono::Days::new(100),
+    };
+    let now = chrono::Utc::now();
+    tasdiq::store::certificates::insert(app.conn(), &req, kid, "test", now)
+        .await
+        .unwrap();
+    let second = tasdiq::store::certificates::insert(app.conn(), &req, kid, "test", now).await;
+    assert!(
+        matches!(second, Err(tasdiq::store::StoreError::Retry)),
+        "{second:?}"
+    );
+    assert_eq!(certificates_of_lot(&app, "L-INDEX-1").await, 1);
+}

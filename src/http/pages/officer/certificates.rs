@@ -184,7 +184,7 @@ async fn confirm_page(
             cancel => format!("/officer/certificates/{n}"),
             facts => vec![
                 (ui.t("o-certificate"), rec.view.number.clone()),
-                (ui.t("o-nav-brands"), rec.view.brand.names.get(ui.lang.code()).to_owned()),
+                (ui.t("field-brand"), rec.view.brand.names.get(ui.lang.code()).to_owned()),
                 (ui.t("field-producer"), rec.view.producer.name.clone()),
                 (ui.t("o-product"), rec.view.product.clone()),
                 (ui.t("o-lot"), rec.view.lot.clone()),
