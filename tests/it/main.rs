@@ -10,6 +10,7 @@ mod bodies;
 mod browser;
 mod cli;
 mod cluster;
+mod confirmations;
 mod consumer_ui;
 mod credential;
 mod events;
