@@ -13,35 +13,47 @@ use crate::browser::{Driver, browser, fill, set_date, shot, submit, wait_for_id,
 use crate::process::Server;
 use crate::support::TestDb;
 
-/// Every QR code zbar finds on the PDF's pages, rasterised at 300 dpi by poppler.
-fn qr_codes(pdf: &[u8]) -> Vec<String> {
+/// Every QR code zbar finds on the PDF's pages, rasterised by poppler at two resolutions (zbar
+/// reading a whole sheet at once can miss a symbol at one of them).
+fn qr_codes(pdf: &[u8]) -> std::collections::BTreeSet<String> {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("labels.pdf");
     std::fs::write(&path, pdf).unwrap();
-    let status = Command::new("pdftoppm")
-        .args(["-r", "300", "-png"])
-        .arg(&path)
-        .arg(dir.path().join("page"))
-        .status()
-        .expect("pdftoppm (poppler-utils) is installed by scripts/test");
-    assert!(status.success());
-    let mut pages: Vec<_> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "png"))
-        .collect();
-    pages.sort();
-    assert!(!pages.is_empty(), "no page rendered");
-    let out = Command::new("zbarimg")
-        .args(["-q", "--raw"])
-        .args(&pages)
-        .output()
-        .expect("zbarimg (zbar-tools) is installed by scripts/test");
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(str::to_owned)
-        .collect()
+    let mut found = std::collections::BTreeSet::new();
+    for dpi in ["300", "400"] {
+        let prefix = dir.path().join(format!("page-{dpi}"));
+        let status = Command::new("pdftoppm")
+            .args(["-r", dpi, "-gray", "-png"])
+            .arg(&path)
+            .arg(&prefix)
+            .status()
+            .expect("pdftoppm (poppler-utils) is installed by scripts/test");
+        assert!(status.success());
+        let pages: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| {
+                p.extension().is_some_and(|x| x == "png")
+                    && p.file_name()
+                        .unwrap()
+                        .to_string_lossy()
+                        .starts_with(&format!("page-{dpi}"))
+            })
+            .collect();
+        assert!(!pages.is_empty(), "no page rendered");
+        let out = Command::new("zbarimg")
+            .args(["-q", "--raw"])
+            .args(&pages)
+            .output()
+            .expect("zbarimg (zbar-tools) is installed by scripts/test");
+        found.extend(
+            String::from_utf8_lossy(&out.stdout)
+                .lines()
+                .map(str::to_owned),
+        );
+    }
+    found
 }
 
 /// The value of the picker option that starts with `name`.
@@ -186,7 +198,27 @@ fn an_officer_certifies_a_lot_by_name_and_cannot_certify_it_twice() {
             .read_to_vec()
             .unwrap();
         let codes = qr_codes(&bytes);
-        assert_eq!(codes.len(), 10, "{codes:?}");
+        // The same URLs the service gives print shops for items 1 to 10.
+        let mut csv = agent
+            .get(&format!(
+                "{base}/api/v1/certificates/{number}/labels.csv?from=1&to=10"
+            ))
+            .header("Cookie", &format!("tasdiq_session={}", session.value()))
+            .call()
+            .unwrap();
+        let served: std::collections::BTreeSet<String> = csv
+            .body_mut()
+            .read_to_string()
+            .unwrap()
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').nth(1).unwrap().to_owned())
+            .collect();
+        assert_eq!(served.len(), 10);
+        assert_eq!(
+            codes, served,
+            "the PDF's QR codes are the served label URLs"
+        );
         let served = format!("{}/v/", public_url.trim_end_matches('/'));
         for code in &codes {
             assert!(code.starts_with(&served), "{code} is not under {served}");
