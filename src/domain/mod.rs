@@ -8,5 +8,6 @@ pub mod humancode;
 pub mod keys;
 pub mod lifecycle;
 pub mod rights;
+pub mod search;
 pub mod values;
 pub mod verdict;

@@ -20,6 +20,9 @@ pub struct Model {
     pub revoked_at: Option<DateTimeUtc>,
     /// Index in the signing key's credential status lists (unique per key, random).
     pub status_index: Option<i64>,
+    /// The lot code, on every certificate but the later duplicates a database had before lots
+    /// became unique (`m20261204_000001_lot_unique`): unique with brand and producer.
+    pub lot_key: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -24,14 +24,29 @@ pub struct ApiError {
     pub reason: Option<&'static str>,
     pub errors: Vec<InvalidField>,
     pub retry_after: Option<u64>,
+    /// A problem type of our own, with its members (boxed: most errors have none).
+    pub typed: Option<Box<Typed>>,
 }
+
+/// A problem type of our own (`docs/problems.md`) and the members it adds.
+#[derive(Debug)]
+pub struct Typed {
+    /// The type's name, the last path segment of its URI.
+    pub name: &'static str,
+    /// The certificate the problem is about, e.g. the one a lot is already certified by.
+    pub certificate: Option<String>,
+}
+
+/// Where the problem types of our own are documented; a type is this base and its name.
+pub const PROBLEM_TYPE_BASE: &str = "https://tasdiq.ma/problems/";
 
 /// An RFC 9457 problem document, as every error answer carries it.
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct Problem {
-    /// Always `about:blank`: the status code says what kind of problem it is.
+    /// `about:blank` (the status code says what kind of problem it is), or one of the types
+    /// of `docs/problems.md`, e.g. `https://tasdiq.ma/problems/lot_already_certified`.
     #[serde(rename = "type")]
-    pub kind: &'static str,
+    pub kind: String,
     /// The status code's reason phrase.
     pub title: String,
     pub status: u16,
@@ -43,6 +58,10 @@ pub struct Problem {
     /// For invalid input (422), every field that was refused.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<InvalidField>,
+    /// For `lot_already_certified`, the number (decimal string) of the certificate the lot
+    /// already has.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub certificate: Option<String>,
 }
 
 impl ApiError {
@@ -53,6 +72,7 @@ impl ApiError {
             reason: None,
             errors: Vec::new(),
             retry_after: None,
+            typed: None,
         }
     }
 
@@ -161,12 +181,16 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let title = self.status.canonical_reason().unwrap_or("Error");
         let body = Problem {
-            kind: "about:blank",
+            kind: self.typed.as_ref().map_or_else(
+                || "about:blank".to_owned(),
+                |t| format!("{PROBLEM_TYPE_BASE}{}", t.name),
+            ),
             title: title.to_owned(),
             status: self.status.as_u16(),
             detail: self.detail,
             reason: self.reason,
             errors: self.errors,
+            certificate: self.typed.and_then(|t| t.certificate),
         };
         let json = serde_json::to_vec(&body).unwrap_or_default();
         let mut res = (self.status, json).into_response();

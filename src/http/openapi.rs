@@ -120,6 +120,22 @@ impl IntoResponses for Refused {
     }
 }
 
+/// The refusals of an issuance: a rule of the registry, or a lot that is already certified
+/// (one lot, one certificate; `docs/problems.md`).
+pub struct LotAlreadyCertified;
+
+impl IntoResponses for LotAlreadyCertified {
+    fn responses() -> BTreeMap<String, RefOr<ApiResponse>> {
+        problems(&[(
+            409,
+            "A rule of the registry refuses it; `reason` names the rule. A lot (brand, producer, \
+             lot code) that already has a certificate is refused with `type` \
+             `https://tasdiq.ma/problems/lot_already_certified`, `reason` \
+             `lot_already_certified` and `certificate`, the number of the lot's certificate",
+        )])
+    }
+}
+
 /// Documents, on every operation, the answers the layers in front of the handlers can give:
 /// 414 for a request target over the limit, 503 when the request times out or the database
 /// is out of reach, and 413 for a body over the limit where there is a body.

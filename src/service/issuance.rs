@@ -13,7 +13,8 @@ use crate::store::{self, audit, signing_keys};
 use crate::views::certificates::IssueBody;
 
 /// Issues a certificate for a lot. The producer must hold an active right to use an active
-/// brand, valid today; labels 1..=quantity are derived on demand, never stored.
+/// brand, valid today, and the lot (brand, producer, lot code) must not be certified already;
+/// labels 1..=quantity are derived on demand, never stored.
 pub async fn issue(app: &App, by: &By, b: &IssueBody) -> Result<Outcome<CertView>, ServiceError> {
     let now = Utc::now();
     let req = CertificateRequest::parse(
@@ -64,6 +65,20 @@ pub async fn issue_in(
     }
     lifecycle::may_certify(brand_status, facts.right, now.date_naive())
         .map_err(|(reason, detail)| ServiceError::conflict(reason, detail))?;
+    // One lot, one certificate. Checked here, in the transaction, to name the certificate the
+    // lot has; the unique index on (brand, producer, lot_key) catches two issuances that race
+    // past this check (the loser's transaction is retried and stops here).
+    if let Some(existing) =
+        store::certificates::of_lot(tx, req.brand, req.producer, &req.lot).await?
+    {
+        return Err(ServiceError::LotAlreadyCertified {
+            existing,
+            detail: format!(
+                "lot {} of brand {} by producer {} is already certified: certificate {existing}",
+                req.lot, req.brand, req.producer
+            ),
+        });
+    }
     let number = store::certificates::insert(tx, req, kid, actor, now).await?;
     let rec = store::certificates::record(tx, number).await?;
     crate::translog::append(tx, crate::translog::Entry::issue(&rec)).await?;

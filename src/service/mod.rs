@@ -42,6 +42,12 @@ pub enum ServiceError {
         reason: &'static str,
         detail: String,
     },
+    /// The lot is already certified (409 `lot_already_certified`): one lot, one certificate.
+    #[error("{detail}")]
+    LotAlreadyCertified {
+        existing: crate::domain::values::CertificateNumber,
+        detail: String,
+    },
     /// The request cannot be carried out as sent, e.g. an idempotency key reused for another
     /// request (422 without fields).
     #[error("{0}")]

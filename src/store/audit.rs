@@ -1,9 +1,11 @@
 //! The append-only audit log. This module only inserts and reads: no code path updates or
 //! deletes an entry.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ConnectionTrait, EntityTrait, PaginatorTrait, QueryOrder, QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 use serde::Serialize;
 
@@ -61,14 +63,76 @@ pub struct AuditView {
     pub after: Option<serde_json::Value>,
 }
 
+/// What the log is filtered by; every field is optional, and all given must match.
+#[derive(Clone, Debug, Default)]
+pub struct AuditFilter {
+    /// Text found in the actor (`officer:…`, `apikey:…`), accents and case ignored.
+    pub actor: Option<String>,
+    /// The action, exactly (`certificate.issue`), or its area with a dot (`certificate.`).
+    pub action: Option<String>,
+    /// Text found in the target (`certificate:123`, `brand:4`).
+    pub target: Option<String>,
+    /// On or after this day (UTC).
+    pub from: Option<NaiveDate>,
+    /// On or before this day (UTC).
+    pub to: Option<NaiveDate>,
+}
+
 /// The log, newest first.
 pub async fn list(
     db: &impl ConnectionTrait,
     limit: u64,
     offset: u64,
 ) -> Result<Page<AuditView>, StoreError> {
-    let total = audit_log::Entity::find().count(db).await?;
-    let rows = audit_log::Entity::find()
+    search(db, &AuditFilter::default(), limit, offset).await
+}
+
+/// The entries matching `filter`, newest first.
+pub async fn search(
+    db: &impl ConnectionTrait,
+    filter: &AuditFilter,
+    limit: u64,
+    offset: u64,
+) -> Result<Page<AuditView>, StoreError> {
+    let mut query = audit_log::Entity::find();
+    let given = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    };
+    let none = || {
+        Ok(Page {
+            items: Vec::new(),
+            total: 0,
+        })
+    };
+    for (col, text) in [
+        (audit_log::Column::Actor, given(&filter.actor)),
+        (audit_log::Column::Target, given(&filter.target)),
+    ] {
+        if let Some(text) = text {
+            let Some(c) = super::search::any_contains([Expr::col(col)], &text) else {
+                return none();
+            };
+            query = query.filter(c);
+        }
+    }
+    if let Some(action) = given(&filter.action) {
+        query = if action.ends_with('.') {
+            query.filter(audit_log::Column::Action.starts_with(action.as_str()))
+        } else {
+            query.filter(audit_log::Column::Action.eq(action))
+        };
+    }
+    if let Some(d) = filter.from {
+        query = query.filter(audit_log::Column::At.gte(d.and_time(NaiveTime::MIN).and_utc()));
+    }
+    if let Some(d) = filter.to.and_then(|d| d.succ_opt()) {
+        query = query.filter(audit_log::Column::At.lt(d.and_time(NaiveTime::MIN).and_utc()));
+    }
+    let total = query.clone().count(db).await?;
+    let rows = query
         .order_by_desc(audit_log::Column::Id)
         .limit(limit)
         .offset(offset)

@@ -341,42 +341,62 @@ pub async fn insert(
 ) -> Result<CertificateNumber, StoreError> {
     // The credential's index in its key's status lists, drawn at random as the Bitstring
     // Status List spec recommends. Lists are kept at most half full, so a draw is rarely
-    // taken; a taken one fails the unique index and the loop below draws again.
+    // taken; a taken one fails the unique index and the transaction is retried.
     let signed_by_key = super::credential_status::count_for_key(db, kid).await?;
     let list_length = crate::domain::credential::list_length(signed_by_key);
-    // A collision of 63 random bits is all but impossible; retry rather than assume.
-    for _ in 0..4 {
-        let number = CertificateNumber::random();
-        let Some(id) = number.to_db() else { continue };
-        let status_index = i64::try_from(rand::random_range(0..list_length)).ok();
-        let res = certificate::Entity::insert(certificate::ActiveModel {
-            number: Set(id),
-            brand: Set(i32::from(req.brand)),
-            producer: Set(req.producer),
-            product: Set(req.product.clone()),
-            lot: Set(req.lot.clone()),
-            quantity: Set(i32::try_from(req.quantity).unwrap_or(i32::MAX)),
-            produced_on: Set(req.produced_on),
-            expires_on: Set(req.expires_on),
-            issued_at: Set(now),
-            issued_by: Set(actor.to_owned()),
-            kid: Set(kid.to_string()),
-            status: Set(CertificateStatus::Issued.as_str().to_owned()),
-            revocation_reason: Set(None),
-            revoked_at: Set(None),
-            status_index: Set(status_index),
-        })
-        .exec_without_returning(db)
-        .await;
-        match res {
-            Ok(_) => return Ok(number),
-            Err(e) if super::is_unique_violation(&e) => continue,
-            Err(e) => return Err(e.into()),
-        }
+    // A collision of 63 random bits is all but impossible; retry rather than assume. A unique
+    // violation (number, status index, or the lot of a concurrent issuance) ends the
+    // transaction on PostgreSQL, so it is retried whole: the retry draws again, or finds the
+    // lot certified and refuses it.
+    let number = CertificateNumber::random();
+    let not_drawn = || StoreError::Corrupt("a certificate number out of range".into());
+    let id = number.to_db().ok_or_else(not_drawn)?;
+    let status_index = i64::try_from(rand::random_range(0..list_length)).ok();
+    let res = certificate::Entity::insert(certificate::ActiveModel {
+        number: Set(id),
+        brand: Set(i32::from(req.brand)),
+        producer: Set(req.producer),
+        product: Set(req.product.clone()),
+        lot: Set(req.lot.clone()),
+        quantity: Set(i32::try_from(req.quantity).unwrap_or(i32::MAX)),
+        produced_on: Set(req.produced_on),
+        expires_on: Set(req.expires_on),
+        issued_at: Set(now),
+        issued_by: Set(actor.to_owned()),
+        kid: Set(kid.to_string()),
+        status: Set(CertificateStatus::Issued.as_str().to_owned()),
+        revocation_reason: Set(None),
+        revoked_at: Set(None),
+        status_index: Set(status_index),
+        lot_key: Set(Some(req.lot.clone())),
+    })
+    .exec_without_returning(db)
+    .await;
+    match res {
+        Ok(_) => Ok(number),
+        Err(e) if super::is_unique_violation(&e) => Err(StoreError::Retry),
+        Err(e) => Err(e.into()),
     }
-    Err(StoreError::Corrupt(
-        "could not draw a free certificate number".into(),
-    ))
+}
+
+/// The first certificate of a lot (brand, producer, lot code), if it has one: the earliest
+/// issued, then the lowest number, as the unique index keeps it.
+pub async fn of_lot(
+    db: &impl ConnectionTrait,
+    brand: u16,
+    producer: i64,
+    lot: &str,
+) -> Result<Option<CertificateNumber>, StoreError> {
+    use sea_orm::QueryOrder;
+    let row = certificate::Entity::find()
+        .filter(certificate::Column::Brand.eq(i32::from(brand)))
+        .filter(certificate::Column::Producer.eq(producer))
+        .filter(certificate::Column::Lot.eq(lot))
+        .order_by_asc(certificate::Column::IssuedAt)
+        .order_by_asc(certificate::Column::Number)
+        .one(db)
+        .await?;
+    Ok(row.and_then(|r| u64::try_from(r.number).ok().map(CertificateNumber)))
 }
 
 /// Marks a certificate revoked (the caller checked it was not already). Returns the before and
@@ -399,6 +419,129 @@ pub async fn revoke(
     a.revoked_at = Set(Some(now));
     let after = a.update(db).await?;
     Ok((row, after))
+}
+
+/// What a certificate list is filtered by; every field is optional, and all given must match.
+#[derive(Clone, Debug, Default)]
+pub struct CertFilter {
+    /// Text found (accents and case ignored) in the lot, the product, the brand's code or
+    /// names, or the producer's name; or, all digits, the certificate number itself.
+    pub q: Option<String>,
+    pub lot: Option<String>,
+    pub brand: Option<u16>,
+    pub producer: Option<i64>,
+    pub status: Option<CertificateStatus>,
+    /// Issued on or after this day (UTC).
+    pub issued_from: Option<NaiveDate>,
+    /// Issued on or before this day (UTC).
+    pub issued_to: Option<NaiveDate>,
+}
+
+/// Certificates matching `filter`, newest first (issue time, then number, both descending, so
+/// the order is stable across pages), and how many match in all.
+pub async fn search(
+    db: &impl ConnectionTrait,
+    filter: &CertFilter,
+    limit: u64,
+    offset: u64,
+) -> Result<(Vec<CertificateNumber>, u64), StoreError> {
+    use sea_orm::{PaginatorTrait, QueryOrder, QuerySelect, RelationTrait};
+    let mut query = certificate::Entity::find()
+        .join(JoinType::InnerJoin, certificate::Relation::Brand.def())
+        .join(JoinType::InnerJoin, certificate::Relation::Producer.def());
+    if let Some(b) = filter.brand {
+        query = query.filter(certificate::Column::Brand.eq(i32::from(b)));
+    }
+    if let Some(p) = filter.producer {
+        query = query.filter(certificate::Column::Producer.eq(p));
+    }
+    if let Some(s) = filter.status {
+        query = query.filter(certificate::Column::Status.eq(s.as_str()));
+    }
+    if let Some(d) = filter.issued_from {
+        query = query.filter(
+            certificate::Column::IssuedAt.gte(d.and_time(chrono::NaiveTime::MIN).and_utc()),
+        );
+    }
+    if let Some(d) = filter.issued_to.and_then(|d| d.succ_opt()) {
+        query = query
+            .filter(certificate::Column::IssuedAt.lt(d.and_time(chrono::NaiveTime::MIN).and_utc()));
+    }
+    let nothing = || Ok((Vec::new(), 0));
+    if let Some(lot) = filter
+        .lot
+        .as_deref()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+    {
+        let Some(c) = super::search::any_contains(
+            [Expr::col((certificate::Entity, certificate::Column::Lot))],
+            lot,
+        ) else {
+            return nothing();
+        };
+        query = query.filter(c);
+    }
+    if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        let cols = [
+            Expr::col((certificate::Entity, certificate::Column::Lot)),
+            Expr::col((certificate::Entity, certificate::Column::Product)),
+            Expr::col((brand::Entity, brand::Column::Code)),
+            Expr::col((brand::Entity, brand::Column::NameFr)),
+            Expr::col((brand::Entity, brand::Column::NameAr)),
+            Expr::col((brand::Entity, brand::Column::NameEn)),
+            Expr::col((brand::Entity, brand::Column::NameZgh)),
+            Expr::col((producer::Entity, producer::Column::Name)),
+        ];
+        let Some(mut any) = super::search::any_contains(cols, q) else {
+            return nothing();
+        };
+        if let Some(n) = CertificateNumber::parse("q", q)
+            .ok()
+            .and_then(|n| n.to_db())
+        {
+            any = any.add(certificate::Column::Number.eq(n));
+        }
+        query = query.filter(any);
+    }
+    let total = query.clone().count(db).await?;
+    let numbers: Vec<i64> = query
+        .select_only()
+        .column(certificate::Column::Number)
+        .order_by_desc(certificate::Column::IssuedAt)
+        .order_by_desc(certificate::Column::Number)
+        .limit(limit)
+        .offset(offset)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok((
+        numbers
+            .into_iter()
+            .filter_map(|n| u64::try_from(n).ok().map(CertificateNumber))
+            .collect(),
+        total,
+    ))
+}
+
+/// How many certificates, and labels in all, were issued under `kid` from `since` on: what
+/// marking the key compromised from then revokes.
+pub async fn count_under_key(
+    db: &impl ConnectionTrait,
+    kid: Kid,
+    since: DateTime<Utc>,
+) -> Result<(u64, u64), StoreError> {
+    use sea_orm::QuerySelect;
+    let rows: Vec<i32> = certificate::Entity::find()
+        .select_only()
+        .column(certificate::Column::Quantity)
+        .filter(certificate::Column::Kid.eq(kid.to_string()))
+        .filter(certificate::Column::IssuedAt.gte(since))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let labels = rows.iter().map(|q| u64::try_from(*q).unwrap_or(0)).sum();
+    Ok((rows.len() as u64, labels))
 }
 
 /// The most recent certificates, newest first.

@@ -22,6 +22,7 @@ pub mod rate_limits;
 pub mod registry;
 pub mod reports;
 pub mod scans;
+pub mod search;
 pub mod secrets;
 pub mod seed;
 pub mod sessions;

@@ -1,15 +1,15 @@
 //! Producers: cooperatives, associations, companies and artisans.
 
 use chrono::Utc;
-use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
-    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::Serialize;
 
 use super::StoreError;
-use super::registry::{Page, like_pattern};
+use super::registry::Page;
 use crate::domain::values::{Ice, ProducerKind, Region};
 use crate::entity::producer;
 
@@ -136,24 +136,19 @@ pub async fn search(
         query = query.filter(producer::Column::Region.eq(r.as_str()));
     }
     if let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) {
-        let Some(pattern) = like_pattern(q) else {
+        let cols = [
+            producer::Column::Name,
+            producer::Column::Ice,
+            producer::Column::RegisterNumber,
+            producer::Column::Province,
+        ]
+        .map(Expr::col);
+        let Some(any) = super::search::any_contains(cols, q) else {
             return Ok(Page {
                 items: Vec::new(),
                 total: 0,
             });
         };
-        let mut any = Condition::any();
-        for col in [
-            producer::Column::Name,
-            producer::Column::Ice,
-            producer::Column::RegisterNumber,
-            producer::Column::Province,
-        ] {
-            any = any.add(
-                Expr::expr(Func::lower(Expr::col(col)))
-                    .like(LikeExpr::new(pattern.clone()).escape('\\')),
-            );
-        }
         query = query.filter(any);
     }
     let total = query.clone().count(db).await?;

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use sea_orm::sea_query::{Expr, ExprTrait, Func};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
@@ -129,25 +129,20 @@ pub async fn list_brands(
         query = query.filter(brand::Column::Status.eq(s.as_str()));
     }
     if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        let Some(pattern) = like_pattern(q) else {
-            return Ok(Page {
-                items: Vec::new(),
-                total: 0,
-            });
-        };
-        let mut any = sea_orm::Condition::any();
-        for col in [
+        let cols = [
             brand::Column::Code,
             brand::Column::NameAr,
             brand::Column::NameFr,
             brand::Column::NameEn,
             brand::Column::NameZgh,
-        ] {
-            any = any.add(
-                Expr::expr(Func::lower(Expr::col(col)))
-                    .like(sea_orm::sea_query::LikeExpr::new(pattern.clone()).escape('\\')),
-            );
-        }
+        ]
+        .map(Expr::col);
+        let Some(any) = super::search::any_contains(cols, q) else {
+            return Ok(Page {
+                items: Vec::new(),
+                total: 0,
+            });
+        };
         query = query.filter(any);
     }
     let total = query.clone().count(db).await?;
@@ -277,26 +272,4 @@ pub async fn list_members(
         })
         .collect::<Result<_, StoreError>>()?;
     Ok(Page { items, total })
-}
-
-/// The LIKE pattern that finds `q` anywhere, in lower case; `None` for text with control
-/// characters, which no name holds. SQLite's LIKE stops reading a pattern at a NUL, so
-/// `%<NUL>%` would be `%` and match every row: such text must match nothing instead.
-pub(crate) fn like_pattern(q: &str) -> Option<String> {
-    if q.chars().any(char::is_control) {
-        return None;
-    }
-    Some(format!("%{}%", escape_like(&q.to_lowercase())))
-}
-
-/// Escapes `%`, `_` and `\` so user text matches literally inside a LIKE pattern.
-fn escape_like(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
 }

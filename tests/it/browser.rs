@@ -93,10 +93,10 @@ fn chromium_renders_the_verdict_in_arabic_and_french() {
 }
 
 /// A chromedriver on a free port, stopped when dropped.
-struct Driver(std::process::Child, u16);
+pub(crate) struct Driver(std::process::Child, pub(crate) u16);
 
 impl Driver {
-    fn start() -> Driver {
+    pub(crate) fn start() -> Driver {
         let port = crate::process::free_port();
         let child = Command::new("chromedriver")
             .arg(format!("--port={port}"))
@@ -121,7 +121,7 @@ impl Drop for Driver {
     }
 }
 
-async fn browser(driver: &Driver) -> fantoccini::Client {
+pub(crate) async fn browser(driver: &Driver) -> fantoccini::Client {
     let profile = std::env::temp_dir().join(format!("tasdiq-chrome-{}", driver.1));
     let caps = serde_json::json!({
         "goog:chromeOptions": {
@@ -144,12 +144,12 @@ async fn browser(driver: &Driver) -> fantoccini::Client {
         .expect("a WebDriver session")
 }
 
-async fn shot(c: &fantoccini::Client, name: &str) {
+pub(crate) async fn shot(c: &fantoccini::Client, name: &str) {
     let png = c.screenshot().await.unwrap();
     std::fs::write(screenshots().join(format!("officer-{name}.png")), png).unwrap();
 }
 
-async fn fill(c: &fantoccini::Client, id: &str, value: &str) {
+pub(crate) async fn fill(c: &fantoccini::Client, id: &str, value: &str) {
     use fantoccini::Locator;
     let el = c
         .find(Locator::Id(id))
@@ -160,7 +160,7 @@ async fn fill(c: &fantoccini::Client, id: &str, value: &str) {
 }
 
 /// Sets a date input: typing into one depends on the browser's locale, so set its value.
-async fn set_date(c: &fantoccini::Client, id: &str, value: &str) {
+pub(crate) async fn set_date(c: &fantoccini::Client, id: &str, value: &str) {
     c.execute(
         "document.getElementById(arguments[0]).value = arguments[1];",
         vec![serde_json::json!(id), serde_json::json!(value)],
@@ -169,7 +169,7 @@ async fn set_date(c: &fantoccini::Client, id: &str, value: &str) {
     .unwrap();
 }
 
-async fn submit(c: &fantoccini::Client, css: &str) {
+pub(crate) async fn submit(c: &fantoccini::Client, css: &str) {
     c.find(fantoccini::Locator::Css(css))
         .await
         .unwrap()
@@ -328,6 +328,9 @@ fn an_officer_certifies_a_lot_in_the_browser() {
 
         fill(&c, "reason", "Lot rappelé après contrôle").await;
         submit(&c, "#revoke").await;
+        // The second step names what revoking does; it revokes only when confirmed.
+        wait_for_text(&c, "id=\"effect\"").await;
+        submit(&c, "#confirm").await;
         wait_for_text(&c, "id=\"status\">revoked").await;
         let status = c
             .find(Locator::Id("status"))
@@ -357,7 +360,7 @@ fn an_officer_certifies_a_lot_in_the_browser() {
 }
 
 /// Waits until the page's source contains `text` (a submitted form's answer has arrived).
-async fn wait_for_text(c: &fantoccini::Client, text: &str) -> String {
+pub(crate) async fn wait_for_text(c: &fantoccini::Client, text: &str) -> String {
     for _ in 0..100 {
         let source = c.source().await.unwrap();
         if source.contains(text) {
@@ -372,7 +375,7 @@ async fn wait_for_text(c: &fantoccini::Client, text: &str) -> String {
 }
 
 /// Waits until the browser is on `prefix` followed by a number, and returns the number.
-async fn wait_for_id(c: &fantoccini::Client, prefix: &str) -> String {
+pub(crate) async fn wait_for_id(c: &fantoccini::Client, prefix: &str) -> String {
     for _ in 0..100 {
         let path = c.current_url().await.unwrap().path().to_owned();
         if let Some(id) = path

@@ -494,7 +494,7 @@ async fn refusals_and_registry_words_are_in_the_officers_language() {
         &app,
         &format!("/officer/certificates/{number}/revoke"),
         Some(&cookie),
-        &[("csrf", &csrf), ("reason", "Contrôle")],
+        &[("csrf", &csrf), ("reason", "Contrôle"), ("confirm", "yes")],
     )
     .await;
     assert_eq!(res.status, 303, "{res:?}");
@@ -544,7 +544,7 @@ async fn refusals_and_registry_words_are_in_the_officers_language() {
             &app,
             &format!("/officer/certificates/{number}/revoke?lang={code}"),
             Some(&cookie),
-            &[("csrf", &csrf), ("reason", "Contrôle")],
+            &[("csrf", &csrf), ("reason", "Contrôle"), ("confirm", "yes")],
         )
         .await;
         assert_eq!(res.status, 409, "{code}: {res:?}");

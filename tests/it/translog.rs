@@ -286,10 +286,12 @@ async fn concurrent_issuances_get_dense_indexes_and_every_certificate_is_logged(
     let body = issue_body(cert.facts.brand, cert.view.producer.id);
     let mut tasks = Vec::new();
     let app = std::sync::Arc::new(app);
-    for _ in 0..16 {
-        // A key each: officer writes are rate-limited per key.
+    for i in 0..16 {
+        // A key each: officer writes are rate-limited per key. A lot each: one lot, one
+        // certificate.
         let officer = app.key(Role::Officer).await;
-        let (app, body) = (app.clone(), body.clone());
+        let (app, mut body) = (app.clone(), body.clone());
+        body["lot"] = json!(format!("L2026-12-LOG-{i}"));
         tasks.push(tokio::spawn(async move {
             issue_as(&app, &officer, &body).await
         }));

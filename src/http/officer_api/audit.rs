@@ -1,7 +1,6 @@
 //! `GET /api/v1/audit`: the audit log, newest first.
 
 use crate::http::openapi::Guarded;
-use crate::http::public::registry::PageQuery;
 use axum::extract::State;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -12,6 +11,7 @@ use crate::http::extract::{Json, Paging, Query};
 use crate::state::AppState;
 use crate::store::audit::{self, AuditView};
 use crate::store::registry::Page;
+use crate::views::audit::AuditQuery;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(list))
@@ -19,24 +19,28 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// The audit log, newest first.
 ///
-/// Who changed what, when, before and after.
+/// Who changed what, when, before and after; filtered by actor, action, target and day.
 #[utoipa::path(
-    get, path = "/api/v1/audit", tag = "audit", operation_id = "listAuditEntries", params(PageQuery),
+    get, path = "/api/v1/audit", tag = "audit", operation_id = "listAuditEntries", params(AuditQuery),
     security(("api_key" = [])),
     responses(
         (status = 200, description = "A page of entries", body = Page<AuditView>),
+        (status = 422, description = "A parameter that does not parse, each named", body = crate::http::error::Problem, content_type = "application/problem+json"),
         Guarded,
     )
 )]
 async fn list(
     State(state): State<AppState>,
     Officer(_): Officer,
-    Query(q): Query<PageQuery>,
+    Query(q): Query<AuditQuery>,
 ) -> Result<Json<Page<AuditView>>, ApiError> {
     let (limit, offset) = Paging {
         limit: q.limit,
         offset: q.offset,
     }
     .resolve()?;
-    Ok(Json(audit::list(&state.db, limit, offset).await?))
+    let filter = q.filter().map_err(ApiError::invalid)?;
+    Ok(Json(
+        audit::search(&state.db, &filter, limit, offset).await?,
+    ))
 }

@@ -12,15 +12,17 @@ use super::{answer, body, by};
 use crate::domain::values::CertificateNumber;
 use crate::http::auth::Officer;
 use crate::http::error::{ApiError, Problem};
-use crate::http::extract::{CertificatePath, Json};
-use crate::http::openapi::{Guarded, JsonBody, NotFound, Refused};
+use crate::http::extract::{CertificatePath, Json, Paging, Query};
+use crate::http::openapi::{Guarded, JsonBody, LotAlreadyCertified, NotFound, Refused};
 use crate::service::issuance;
 use crate::state::AppState;
-use crate::views::certificates::{IssueBody, RevokeBody};
+use crate::store::certificates::{self as certs, CertView};
+use crate::store::registry::Page;
+use crate::views::certificates::{CertQuery, IssueBody, RevokeBody};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(issue))
+        .routes(routes!(list, issue))
         .routes(routes!(revoke))
 }
 
@@ -29,10 +31,47 @@ pub fn certificate_number(raw: &str) -> Result<CertificateNumber, ApiError> {
     CertificateNumber::parse("number", raw).map_err(|e| ApiError::bad_request(e.to_string()))
 }
 
+/// Lists certificates, newest first.
+///
+/// Filtered by text (lot, product, brand, producer, or the number itself; accents and case are
+/// ignored), lot, brand, producer, status and issue date; ordered by issue time then number,
+/// both descending, so pages do not shift between requests.
+#[utoipa::path(
+    get, path = "/api/v1/certificates", tag = "certificates", operation_id = "listCertificates",
+    params(CertQuery),
+    security(("api_key" = [])),
+    responses(
+        (status = 200, description = "A page of certificates", body = Page<CertView>),
+        (status = 422, description = "A parameter that does not parse, each named", body = Problem, content_type = "application/problem+json"),
+        Guarded,
+    )
+)]
+async fn list(
+    State(state): State<AppState>,
+    Officer(_): Officer,
+    Query(q): Query<CertQuery>,
+) -> Result<Json<Page<CertView>>, ApiError> {
+    let (limit, offset) = Paging {
+        limit: q.limit,
+        offset: q.offset,
+    }
+    .resolve()?;
+    let filter = q.filter().map_err(ApiError::invalid)?;
+    let (numbers, total) = certs::search(&state.db, &filter, limit, offset).await?;
+    let mut records = certs::records(&state.db, &numbers).await?;
+    let items = numbers
+        .iter()
+        .filter_map(|n| records.remove(&n.0).map(|r| r.view))
+        .collect();
+    Ok(Json(Page { items, total }))
+}
+
 /// Issues a certificate for a lot.
 ///
 /// Labels 1..=quantity are derived on demand, never stored. The producer must hold an active
-/// right to use an active brand, valid today.
+/// right to use an active brand, valid today. One lot, one certificate: a lot (brand, producer,
+/// lot code) that already has one is refused with 409 of type `…/problems/lot_already_certified`
+/// whose `certificate` names it.
 #[utoipa::path(
     post, path = "/api/v1/certificates", tag = "certificates", operation_id = "issueCertificate", request_body = IssueBody,
     params(("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,255}$", description = "Makes a retry within 24 hours return the same certificate")),
@@ -40,7 +79,7 @@ pub fn certificate_number(raw: &str) -> Result<CertificateNumber, ApiError> {
     responses(
         (status = 201, description = "The certificate: number (decimal string), status and label range", body = crate::store::certificates::CertView),
         (status = 503, description = "The database, or the key this needs, is not available on this node", body = Problem, content_type = "application/problem+json"),
-        Guarded, JsonBody, Refused,
+        Guarded, JsonBody, LotAlreadyCertified,
     )
 )]
 async fn issue(

@@ -129,6 +129,13 @@ impl From<ServiceError> for ApiError {
             ServiceError::Invalid(errors) => ApiError::invalid(errors),
             ServiceError::NotFound(detail) => ApiError::not_found(detail),
             ServiceError::Conflict { reason, detail } => ApiError::conflict(reason, detail),
+            ServiceError::LotAlreadyCertified { existing, detail } => ApiError {
+                typed: Some(Box::new(crate::http::error::Typed {
+                    name: "lot_already_certified",
+                    certificate: Some(existing.to_string()),
+                })),
+                ..ApiError::conflict("lot_already_certified", detail)
+            },
             ServiceError::Unprocessable(detail) => {
                 ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, detail)
             }

@@ -92,6 +92,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         "officer/right_confirm.html",
         include_str!("../templates/officer/right_confirm.html"),
     ),
+    (
+        "officer/confirm.html",
+        include_str!("../templates/officer/confirm.html"),
+    ),
 ];
 
 /// The parsed templates.

@@ -193,10 +193,12 @@ pub(super) async fn keys(State(state): State<AppState>, ui: Ui) -> Response {
     let rows: Vec<Value> = ring
         .all()
         .iter()
-        .map(|k| context! {
-            kid => k.kid.to_string(), status => k.status.as_str(), created => k.created.to_rfc3339(),
-            status_name => ui.word("key", k.status.as_str()),
-            compromised_since => k.compromised_since.map(|t| t.to_rfc3339()), secret => k.secret.is_some(),
+        .map(|k| {
+            context! {
+                kid => k.kid.to_string(), status => k.status.as_str(), created => when(k.created),
+                status_name => ui.word("key", k.status.as_str()),
+                compromised_since => k.compromised_since.map(when), secret => k.secret.is_some(),
+            }
         })
         .collect();
     ui.page(
@@ -206,15 +208,142 @@ pub(super) async fn keys(State(state): State<AppState>, ui: Ui) -> Response {
     )
 }
 
+/// A moment as the officer pages show it: day and minute, in UTC.
+fn when(t: chrono::DateTime<chrono::Utc>) -> String {
+    format!(
+        "{} {} UTC",
+        crate::i18n::date(t.date_naive()),
+        t.format("%H:%M")
+    )
+}
+
+/// The confirmation of a key change, before it is made.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub(super) struct ConfirmForm {
+    confirm: String,
+    since: String,
+}
+
+/// The second step of a rotation: which key stops signing, and that a new one starts.
+pub(super) async fn confirm_rotate(State(state): State<AppState>, ui: Ui) -> Response {
+    if !ui.admin() {
+        return ui.forbidden();
+    }
+    let ring = state.key_ring();
+    let current = ring.signer().map(|k| k.kid.to_string()).unwrap_or_default();
+    let effect = crate::i18n::I18n::global().t_args(
+        ui.lang,
+        "o-rotate-effect",
+        &[("kid", crate::i18n::Arg::Str(&current))],
+    );
+    ui.page(
+        StatusCode::OK,
+        "officer/confirm.html",
+        context! {
+            heading => ui.t("o-rotate"), action => "/officer/admin/keys/rotate",
+            cancel => "/officer/admin/keys", facts => Vec::<(String, String)>::new(),
+            effect => effect, hidden => Vec::<(String, String)>::new(), button => ui.t("o-rotate-confirm"),
+        },
+    )
+}
+
 pub(super) async fn rotate_key(
     State(state): State<AppState>,
-    Posted { ui, .. }: Posted,
+    Posted { ui, form }: Posted<ConfirmForm>,
 ) -> Response {
     if !ui.admin() {
         return ui.forbidden();
     }
+    if form.confirm != "yes" {
+        return confirm_rotate(State(state), ui).await;
+    }
     match keys::rotate(&state, &ui.by()).await {
         Ok(_) => Redirect::to("/officer/admin/keys").into_response(),
+        Err(e) => ui.finish(Err(e.into())),
+    }
+}
+
+/// The moment a compromise starts from: a day (from its start, UTC), as the key page's form
+/// sends it.
+fn since(raw: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    let d = chrono::NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").ok()?;
+    Some(d.and_time(chrono::NaiveTime::MIN).and_utc())
+}
+
+/// The second step of marking a key compromised: how many certificates and labels issued under
+/// it from that day on turn revoked.
+pub(super) async fn confirm_compromise(
+    State(state): State<AppState>,
+    ui: Ui,
+    axum::extract::Path(kid): axum::extract::Path<String>,
+    axum::extract::RawQuery(raw): axum::extract::RawQuery,
+) -> Response {
+    let q = super::query(raw.as_deref());
+    compromise_page(&state, &ui, &kid, super::field(&q, "since")).await
+}
+
+async fn compromise_page(state: &AppState, ui: &Ui, kid: &str, since_raw: &str) -> Response {
+    if !ui.admin() {
+        return ui.forbidden();
+    }
+    let Some(k) =
+        crate::domain::code::Kid::parse(kid).filter(|k| state.key_ring().get(*k).is_some())
+    else {
+        return ui.not_found();
+    };
+    let Some(from) = since(since_raw) else {
+        let text = ui.t("o-invalid-since");
+        return ui.message(StatusCode::UNPROCESSABLE_ENTITY, "o-compromise", text);
+    };
+    let (certs, labels) = match st::certificates::count_under_key(&state.db, k, from).await {
+        Ok(c) => c,
+        Err(e) => return ui.failed(e),
+    };
+    let effect = crate::i18n::I18n::global().t_args(
+        ui.lang,
+        "o-compromise-effect",
+        &[
+            ("kid", crate::i18n::Arg::Str(kid)),
+            ("since", crate::i18n::Arg::Str(&when(from))),
+            (
+                "certificates",
+                crate::i18n::Arg::Num(i64::try_from(certs).unwrap_or(i64::MAX)),
+            ),
+            (
+                "labels",
+                crate::i18n::Arg::Num(i64::try_from(labels).unwrap_or(i64::MAX)),
+            ),
+        ],
+    );
+    ui.page(
+        StatusCode::OK,
+        "officer/confirm.html",
+        context! {
+            heading => ui.t("o-compromise"), action => format!("/officer/admin/keys/{kid}/compromise"),
+            cancel => "/officer/admin/keys", facts => vec![("kid".to_owned(), kid.to_owned())],
+            effect => effect, hidden => vec![("since".to_owned(), since_raw.trim().to_owned())],
+            button => ui.t("o-compromise-confirm"),
+        },
+    )
+}
+
+pub(super) async fn compromise_key(
+    State(state): State<AppState>,
+    axum::extract::Path(kid): axum::extract::Path<String>,
+    Posted { ui, form }: Posted<ConfirmForm>,
+) -> Response {
+    if !ui.admin() {
+        return ui.forbidden();
+    }
+    let (Some(k), Some(from)) = (crate::domain::code::Kid::parse(&kid), since(&form.since)) else {
+        return compromise_page(&state, &ui, &kid, &form.since).await;
+    };
+    if form.confirm != "yes" {
+        return compromise_page(&state, &ui, &kid, &form.since).await;
+    }
+    match keys::compromise(&state, &ui.by(), k, from).await {
+        Ok(()) => Redirect::to("/officer/admin/keys").into_response(),
         Err(e) => ui.finish(Err(e.into())),
     }
 }

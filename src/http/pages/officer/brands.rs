@@ -122,6 +122,19 @@ async fn brand_page(
     error: Option<(StatusCode, String)>,
     grant: GrantForm,
 ) -> PageResult {
+    brand_page_with(state, ui, number, flash, error, grant, None).await
+}
+
+/// [`brand_page`], with a refusal of the grant form's producer picker next to it.
+async fn brand_page_with(
+    state: &AppState,
+    ui: &Ui,
+    number: &str,
+    flash: Option<String>,
+    error: Option<(StatusCode, String)>,
+    grant: GrantForm,
+    grant_error: Option<String>,
+) -> PageResult {
     let number = brand_number(number).ok_or(PageError::NotFound)?;
     let brand = registry::get_brand(&state.db, number).await?;
     let members = registry::list_members(&state.db, number, 500, 0)
@@ -133,6 +146,7 @@ async fn brand_page(
     };
     let members = ui.named(&members, "status", "standing");
     let members = ui.named(&members, "effective_status", "right");
+    let producers = super::pickers::producer_choices(state, None).await?;
     Ok(ui.page(status, "officer/brand.html", context! {
         brand => context! {
             number => brand.number, name => brand.names.get(ui.lang.code()), names => brand.names,
@@ -144,7 +158,9 @@ async fn brand_page(
             status_reason => brand.status_reason,
         },
         members => members,
+        producers => producers,
         grant => grant,
+        grant_error => grant_error,
         flash => flash,
         error => error,
     }))
@@ -196,9 +212,17 @@ pub(super) async fn grant(
     let (state, ui) = (&state, &ui);
     let page = async move {
         let n = brand_number(&number).ok_or(PageError::NotFound)?;
+        let producer = match super::pickers::resolve_producer(state, &form.producer).await {
+            Ok(id) => id,
+            Err(super::pickers::PickErr::Pick(p)) => {
+                let text = p.message(ui, "producer");
+                let error = Some((StatusCode::UNPROCESSABLE_ENTITY, text.clone()));
+                return brand_page_with(state, ui, &number, None, error, form, Some(text)).await;
+            }
+            Err(super::pickers::PickErr::Store(e)) => return Err(e.into()),
+        };
         let body = GrantBody {
-            // Not a number: 0, which the service refuses as it refuses any id below 1.
-            producer: form.producer.trim().parse().unwrap_or(0),
+            producer,
             valid_from: form.valid_from.trim().to_owned(),
             valid_until: form.valid_until.trim().to_owned(),
         };

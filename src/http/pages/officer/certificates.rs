@@ -1,117 +1,94 @@
-//! Certificates: the recent ones, issuance, one certificate with its label downloads, and
-//! revocation.
+//! Certificates: the searchable list, one certificate with its label downloads, and
+//! revocation in two steps (the second names what will happen). The issuance form is in
+//! `issue`.
 
 use serde::Deserialize;
 
 use super::*;
-use crate::service::{Outcome, issuance};
-use crate::views::certificates::IssueBody;
+use crate::service::issuance;
+use crate::store::certificates::CertRecord;
+use crate::views::certificates::CertQuery;
 
-// ----- certificates --------------------------------------------------------------------------
+// ----- the list ------------------------------------------------------------------------------
 
-pub(super) async fn certificates(State(state): State<AppState>, ui: Ui) -> Response {
+pub(super) async fn certificates(
+    State(state): State<AppState>,
+    ui: Ui,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let q = query(raw.as_deref());
+    let text = |name: &str| field(&q, name).chars().take(100).collect::<String>();
+    let (search, status, from, to) = (text("q"), text("status"), text("from"), text("to"));
+    let cq = CertQuery {
+        q: Some(search.clone()),
+        status: Some(status.clone()),
+        issued_from: Some(from.clone()),
+        issued_to: Some(to.clone()),
+        ..CertQuery::default()
+    };
+    let (filter, errors) = match cq.filter() {
+        Ok(f) => (f, HashMap::new()),
+        Err(errs) => (
+            Default::default(),
+            ui.field_errors(&errs)
+                .into_iter()
+                .collect::<HashMap<_, _>>(),
+        ),
+    };
+    let enc = |s: &str| {
+        percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
+    };
+    let base = format!(
+        "/officer/certificates?q={}&status={}&from={}&to={}",
+        enc(&search),
+        enc(&status),
+        enc(&from),
+        enc(&to)
+    );
     let result = async {
-        let numbers = st::certificates::recent(&state.db, 100).await?;
-        st::certificates::records(&state.db, &numbers).await
+        let (_, total) = st::certificates::search(&state.db, &filter, 0, 0).await?;
+        let (offset, prev, next) = paging(&q, &base, total);
+        let (numbers, _) = st::certificates::search(&state.db, &filter, PAGE, offset).await?;
+        let mut recs = st::certificates::records(&state.db, &numbers).await?;
+        let recs: Vec<CertRecord> = numbers.iter().filter_map(|n| recs.remove(&n.0)).collect();
+        Ok::<_, StoreError>((recs, total, prev, next))
     }
     .await;
-    match result {
-        Ok(recs) => {
-            let mut recs: Vec<_> = recs.into_values().collect();
-            recs.sort_by_key(|r| std::cmp::Reverse(r.facts.issued_at));
-            let rows: Vec<Value> = recs
-                .iter()
-                .map(|r| context! {
-                    number => r.view.number.clone(), brand => r.view.brand.names.get(ui.lang.code()),
-                    product => r.view.product.clone(), lot => r.view.lot.clone(), quantity => r.view.quantity,
-                    status => r.view.status.as_str(), status_name => ui.word("cert", r.view.status.as_str()),
-                })
-                .collect();
-            ui.page(
-                StatusCode::OK,
-                "officer/certificates.html",
-                context! { certificates => rows },
-            )
-        }
-        Err(e) => ui.failed(e),
-    }
-}
-
-fn issue_form(
-    ui: &Ui,
-    f: Value,
-    errors: HashMap<String, String>,
-    error: Option<String>,
-    status: StatusCode,
-) -> Response {
-    ui.page(
-        status,
-        "officer/issue.html",
-        context! { f => f, errors => errors, error => error },
-    )
-}
-
-pub(super) async fn new_certificate(ui: Ui, RawQuery(raw): RawQuery) -> Response {
-    let q = query(raw.as_deref());
-    let today = Utc::now().date_naive();
-    issue_form(
-        &ui,
-        context! {
-            brand => field(&q, "brand"), producer => field(&q, "producer"),
-            produced_on => today.to_string(), expires_on => (today + Days::new(730)).to_string(),
-        },
-        HashMap::new(),
-        None,
-        StatusCode::OK,
-    )
-}
-
-/// The issuance form's fields, kept to show again after a refusal.
-#[derive(Default, Deserialize, Serialize)]
-#[serde(default)]
-pub(super) struct IssueForm {
-    brand: String,
-    producer: String,
-    product: String,
-    lot: String,
-    quantity: String,
-    produced_on: String,
-    expires_on: String,
-}
-
-pub(super) async fn issue(
-    State(state): State<AppState>,
-    Posted { ui, form }: Posted<IssueForm>,
-) -> Response {
-    // A number field that is not a number reads as -1, which the domain refuses by name.
-    let number = |v: &str| v.trim().parse::<i64>().unwrap_or(-1);
-    let body = IssueBody {
-        brand: number(&form.brand),
-        producer: number(&form.producer),
-        product: form.product.trim().to_owned(),
-        lot: form.lot.trim().to_owned(),
-        quantity: number(&form.quantity),
-        produced_on: form.produced_on.trim().to_owned(),
-        expires_on: form.expires_on.trim().to_owned(),
+    let (recs, total, prev, next) = match result {
+        Ok(r) => r,
+        Err(e) => return ui.failed(e),
     };
-    let echo = Value::from_serialize(&form);
-    match issuance::issue(&state, &ui.by(), &body)
-        .await
-        .and_then(Outcome::done)
-    {
-        Ok(cert) => {
-            Redirect::to(&format!("/officer/certificates/{}?saved=1", cert.number)).into_response()
-        }
-        Err(ServiceError::Invalid(errs)) => {
-            let errors = ui.field_errors(&errs).into_iter().collect();
-            issue_form(&ui, echo, errors, None, StatusCode::UNPROCESSABLE_ENTITY)
-        }
-        Err(e) => {
-            let (status, text) = ui.explain(&e);
-            issue_form(&ui, echo, HashMap::new(), Some(text), status)
-        }
-    }
+    let rows: Vec<Value> = recs
+        .iter()
+        .map(|r| context! {
+            number => r.view.number.clone(), brand => r.view.brand.names.get(ui.lang.code()),
+            producer => r.view.producer.name.clone(),
+            product => r.view.product.clone(), lot => r.view.lot.clone(), quantity => r.view.quantity,
+            issued => crate::i18n::date(r.view.issued_at.date_naive()),
+            status => r.view.status.as_str(), status_name => ui.word("cert", r.view.status.as_str()),
+        })
+        .collect();
+    let statuses: Vec<Value> = crate::domain::values::CertificateStatus::ALL
+        .iter()
+        .map(|s| context! { value => s.as_str(), name => ui.word("cert", s.as_str()) })
+        .collect();
+    let status_code = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    ui.page(
+        status_code,
+        "officer/certificates.html",
+        context! {
+            certificates => rows, total => total, prev => prev, next => next,
+            q => search, status => status, from => from, to => to, statuses => statuses,
+            errors => errors,
+        },
+    )
 }
+
+// ----- one certificate -----------------------------------------------------------------------
 
 pub(super) async fn certificate(
     State(state): State<AppState>,
@@ -123,6 +100,11 @@ pub(super) async fn certificate(
     let Ok(n) = CertificateNumber::parse("number", &number) else {
         return ui.not_found();
     };
+    let flash = if q.contains_key("again") {
+        Some(ui.t("o-form-again"))
+    } else {
+        flash(&q, &ui)
+    };
     match state.verifier.lookup(&state.db, n).await {
         Ok(Some(rec)) => ui.page(
             StatusCode::OK,
@@ -130,10 +112,11 @@ pub(super) async fn certificate(
             context! {
                 c => Value::from_serialize(&rec.view),
                 issued_by => rec.issued_by.clone(),
+                issued => crate::i18n::date(rec.view.issued_at.date_naive()),
                 revoked => rec.view.status.as_str() == "revoked",
                 status_name => ui.word("cert", rec.view.status.as_str()),
                 pdf_to => rec.view.quantity.min(crate::printing::MAX_LABELS),
-                flash => flash(&q, &ui),
+                flash => flash,
             },
         ),
         Ok(None) => ui.not_found(),
@@ -141,11 +124,79 @@ pub(super) async fn certificate(
     }
 }
 
-/// The revocation form.
+// ----- revocation, in two steps --------------------------------------------------------------
+
+/// The revocation form: the reason, and (on the second step) the confirmation.
 #[derive(Default, Deserialize)]
 #[serde(default)]
 pub(super) struct RevokeForm {
     reason: String,
+    confirm: String,
+}
+
+/// The second step: what revoking will do (the certificate, its lot, how many labels turn
+/// `revoked`), with the button that does it. Reached by `GET …/revoke?reason=`.
+pub(super) async fn confirm_revoke(
+    State(state): State<AppState>,
+    ui: Ui,
+    axum::extract::Path(number): axum::extract::Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let q = query(raw.as_deref());
+    let Ok(n) = CertificateNumber::parse("number", &number) else {
+        return ui.not_found();
+    };
+    confirm_page(&state, &ui, n, field(&q, "reason"), None).await
+}
+
+async fn confirm_page(
+    state: &AppState,
+    ui: &Ui,
+    n: CertificateNumber,
+    reason: &str,
+    error: Option<String>,
+) -> Response {
+    let rec = match state.verifier.lookup(&state.db, n).await {
+        Ok(Some(rec)) => rec,
+        Ok(None) => return ui.not_found(),
+        Err(e) => return ui.failed(e),
+    };
+    if rec.view.status.as_str() == "revoked" {
+        let text = ui.t("o-conflict-already_revoked");
+        return ui.message(StatusCode::CONFLICT, "o-revoke-title", text);
+    }
+    let (status, error) = match error {
+        Some(e) => (StatusCode::UNPROCESSABLE_ENTITY, Some(e)),
+        None if reason.is_empty() => (StatusCode::OK, Some(ui.t("o-invalid-reason"))),
+        None => (StatusCode::OK, None),
+    };
+    let effect = I18n::global().t_args(
+        ui.lang,
+        "o-revoke-effect",
+        &[("count", crate::i18n::Arg::Num(i64::from(rec.view.quantity)))],
+    );
+    ui.page(
+        status,
+        "officer/confirm.html",
+        context! {
+            heading => ui.t("o-revoke-title"),
+            action => format!("/officer/certificates/{n}/revoke"),
+            cancel => format!("/officer/certificates/{n}"),
+            facts => vec![
+                (ui.t("o-certificate"), rec.view.number.clone()),
+                (ui.t("field-brand"), rec.view.brand.names.get(ui.lang.code()).to_owned()),
+                (ui.t("field-producer"), rec.view.producer.name.clone()),
+                (ui.t("o-product"), rec.view.product.clone()),
+                (ui.t("o-lot"), rec.view.lot.clone()),
+                (ui.t("o-reason"), reason.to_owned()),
+            ],
+            effect => effect,
+            hidden => vec![("reason", reason.to_owned())],
+            reason_field => reason.is_empty(),
+            button => ui.t("o-revoke-confirm"),
+            error => error,
+        },
+    )
 }
 
 pub(super) async fn revoke(
@@ -153,14 +204,28 @@ pub(super) async fn revoke(
     axum::extract::Path(number): axum::extract::Path<String>,
     Posted { ui, form }: Posted<RevokeForm>,
 ) -> Response {
-    let (state, ui) = (&state, &ui);
-    let page = async move {
-        let n = CertificateNumber::parse("number", &number).map_err(|_| PageError::NotFound)?;
-        issuance::revoke(state, &ui.by(), n, form.reason.trim())
-            .await?
-            .done()?;
-        let done = Redirect::to(&format!("/officer/certificates/{n}?saved=1"));
-        Ok::<_, PageError>(done.into_response())
+    let Ok(n) = CertificateNumber::parse("number", &number) else {
+        return ui.not_found();
     };
-    ui.finish(page.await)
+    let reason = form.reason.trim();
+    // Without the second step's confirmation, nothing is revoked: the officer is shown it.
+    if form.confirm != "yes" || reason.is_empty() {
+        return confirm_page(&state, &ui, n, reason, None).await;
+    }
+    match issuance::revoke(&state, &ui.by(), n, reason)
+        .await
+        .and_then(crate::service::Outcome::done)
+    {
+        Ok(_) => Redirect::to(&format!("/officer/certificates/{n}?saved=1")).into_response(),
+        Err(ServiceError::Invalid(errs)) => {
+            let text = ui
+                .field_errors(&errs)
+                .into_iter()
+                .map(|(_, m)| m)
+                .collect::<Vec<_>>()
+                .join(" · ");
+            confirm_page(&state, &ui, n, reason, Some(text)).await
+        }
+        Err(e) => ui.finish(Err(e.into())),
+    }
 }

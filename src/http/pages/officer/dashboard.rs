@@ -94,33 +94,85 @@ pub(super) async fn audit(
     RawQuery(raw): RawQuery,
 ) -> Response {
     let q = query(raw.as_deref());
-    let total = match st::audit::list(&state.db, 1, 0).await {
+    let text = |name: &str| field(&q, name).chars().take(100).collect::<String>();
+    let (actor, action, target, from, to) = (
+        text("actor"),
+        text("action"),
+        text("target"),
+        text("from"),
+        text("to"),
+    );
+    let aq = crate::views::audit::AuditQuery {
+        actor: Some(actor.clone()),
+        action: Some(action.clone()),
+        target: Some(target.clone()),
+        from: Some(from.clone()),
+        to: Some(to.clone()),
+        ..Default::default()
+    };
+    let (filter, errors) = match aq.filter() {
+        Ok(f) => (f, HashMap::new()),
+        Err(errs) => (
+            Default::default(),
+            ui.field_errors(&errs)
+                .into_iter()
+                .collect::<HashMap<_, _>>(),
+        ),
+    };
+    let enc = |s: &str| {
+        percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
+    };
+    let base = format!(
+        "/officer/audit?actor={}&action={}&target={}&from={}&to={}",
+        enc(&actor),
+        enc(&action),
+        enc(&target),
+        enc(&from),
+        enc(&to)
+    );
+    let total = match st::audit::search(&state.db, &filter, 1, 0).await {
         Ok(p) => p.total,
         Err(e) => return ui.failed(e),
     };
-    let (offset, prev, next) = paging(&q, "/officer/audit", total);
-    match st::audit::list(&state.db, PAGE, offset).await {
-        Ok(page) => {
-            let short = |v: &Option<serde_json::Value>| {
-                v.as_ref()
-                    .map(|v| values::clip(&v.to_string()))
-                    .unwrap_or_default()
-            };
-            let rows: Vec<Value> = page
-                .items
-                .iter()
-                .map(|e| context! {
-                    at => e.at.format("%d/%m/%Y %H:%M:%S").to_string(), actor => e.actor.clone(),
-                    action => e.action.clone(), target => e.target.clone(),
-                    before => short(&e.before), after => short(&e.after),
-                })
-                .collect();
-            ui.page(
-                StatusCode::OK,
-                "officer/audit.html",
-                context! { entries => rows, total => page.total, prev => prev, next => next },
-            )
-        }
-        Err(e) => ui.failed(e),
-    }
+    let (offset, prev, next) = paging(&q, &base, total);
+    let page = match st::audit::search(&state.db, &filter, PAGE, offset).await {
+        Ok(page) => page,
+        Err(e) => return ui.failed(e),
+    };
+    let short = |v: &Option<serde_json::Value>| {
+        v.as_ref()
+            .map(|v| values::clip(&v.to_string()))
+            .unwrap_or_default()
+    };
+    let rows: Vec<Value> = page
+        .items
+        .iter()
+        .map(|e| {
+            context! {
+                at => e.at.format("%d/%m/%Y %H:%M:%S").to_string(), actor => e.actor.clone(),
+                action => e.action.clone(), action_name => action_name(&ui, &e.action),
+                target => e.target.clone(),
+                before => short(&e.before), after => short(&e.after),
+            }
+        })
+        .collect();
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    ui.page(
+        status,
+        "officer/audit.html",
+        context! {
+            entries => rows, total => page.total, prev => prev, next => next, errors => errors,
+            f => context! { actor => actor, action => action, target => target, from => from, to => to },
+        },
+    )
+}
+
+/// An audit action (`certificate.issue`) in the officer's language, if it has a name there.
+fn action_name(ui: &Ui, action: &str) -> Option<String> {
+    let key = format!("o-action-{}", action.replace('.', "-"));
+    I18n::global().has(Lang::Fr, &key).then(|| ui.t(&key))
 }

@@ -26,13 +26,16 @@ mod brands;
 mod certificates;
 mod dashboard;
 mod inclusion;
+mod issue;
+mod pickers;
 mod producers;
 mod rights;
 mod sign_in;
 
 use brands::{brand, brand_status, brands, change_member, grant};
-use certificates::{certificate, certificates, issue, new_certificate, revoke};
+use certificates::{certificate, certificates, confirm_revoke, revoke};
 use dashboard::{audit, dashboard};
+use issue::{issue, new_certificate};
 use producers::{create_producer, new_producer, producer, producers, update_producer};
 
 use crate::domain::values::{self, BrandNumber, CertificateNumber, ProducerKind, Region, Role};
@@ -86,7 +89,10 @@ pub fn router() -> Router<AppState> {
         .route("/officer/certificates", get(certificates).post(issue))
         .route("/officer/certificates/new", get(new_certificate))
         .route("/officer/certificates/{number}", get(certificate))
-        .route("/officer/certificates/{number}/revoke", post(revoke))
+        .route(
+            "/officer/certificates/{number}/revoke",
+            get(confirm_revoke).post(revoke),
+        )
         .route("/officer/audit", get(audit))
         .route("/officer/inclusion", get(inclusion::page))
         .route("/officer/inclusion.csv", get(inclusion::csv))
@@ -111,7 +117,14 @@ pub fn router() -> Router<AppState> {
             post(admin::revoke_apikey),
         )
         .route("/officer/admin/keys", get(admin::keys))
-        .route("/officer/admin/keys/rotate", post(admin::rotate_key))
+        .route(
+            "/officer/admin/keys/rotate",
+            get(admin::confirm_rotate).post(admin::rotate_key),
+        )
+        .route(
+            "/officer/admin/keys/{kid}/compromise",
+            get(admin::confirm_compromise).post(admin::compromise_key),
+        )
         .layer(axum::middleware::from_fn(remember_lang))
 }
 
@@ -329,6 +342,10 @@ impl Ui {
                 };
                 (StatusCode::CONFLICT, self.t(&key))
             }
+            ServiceError::LotAlreadyCertified { .. } => (
+                StatusCode::CONFLICT,
+                self.t("o-conflict-lot_already_certified"),
+            ),
             ServiceError::Unprocessable(_) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 self.t("error-bad-request-title"),
@@ -378,8 +395,9 @@ impl Ui {
     /// A form field's label (the one its form shows), for messages that name it.
     fn field_label(&self, field: &str) -> String {
         let key = match field {
-            "producer" => "o-producer-id".to_owned(),
-            "brand" | "number" => "o-brand-number".to_owned(),
+            "producer" => "field-producer".to_owned(),
+            "brand" => "field-brand".to_owned(),
+            "number" => "o-brand-number".to_owned(),
             "region" => "o-filter-region".to_owned(),
             f if f.starts_with("names-") => "o-name".to_owned(),
             f => format!("o-{}", f.replace('_', "-")),
