@@ -331,3 +331,6 @@ home-verify = اكتب رمزا قصيرا
 home-registry = السجل العمومي للعلامات (واجهة برمجية)
 home-officer = فضاء أعوان الإشهاد
 home-api = توثيق الواجهة البرمجية
+
+## Issue 20: the public issuance log on the verification page.
+verdict-logged = مُسجَّل في السجل العمومي (المدخل { $index }): اطّلع على الإثبات

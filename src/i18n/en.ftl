@@ -327,3 +327,6 @@ home-verify = Type a short code
 home-registry = The public registry of brands (API)
 home-officer = Certification officers
 home-api = API documentation
+
+## Issue 20: the public issuance log on the verification page.
+verdict-logged = Publicly logged (entry { $index }): check the proof

@@ -327,3 +327,6 @@ home-verify = Taper un code court
 home-registry = Le registre public des marques (API)
 home-officer = Espace des agents de certification
 home-api = Documentation de l'API
+
+## Issue 20 : le registre public des émissions sur la page de vérification.
+verdict-logged = Inscrit au registre public (entrée { $index }) : voir la preuve

@@ -328,3 +328,6 @@ home-verify = ⴰⵔⵓ ⴰⵏⵓⵎⵍ ⴰⵎⵥⵥⵢⴰⵏ
 home-registry = ⴰⵎⴹⵍⴰⵙ ⴰⵎⴰⵢⵏⵓ ⵏ ⵜⵎⴰⵜⴰⵔⵉⵏ (API)
 home-officer = ⴰⵙⵉⵔⴰ ⵏ ⵉⵎⵙⵙⵓⴷⵙⵏ ⵏ ⵓⵙⵙⵉⴷⵜ
 home-api = ⵜⵉⵔⵉⵔⵜ ⵏ API
+
+## Issue 20: the public issuance log on the verification page.
+verdict-logged = ⵉⵜⵜⵓⵣⵎⵎⴻⵎ ⴳ ⵓⵙⵎⵉⵍ ⴰⴳⴷⵓⴷⴰⵏ (ⴰⵎⵙⵏⴰⵍ { $index }): ⵥⵔ ⵜⴰⴳⴰⵡⵜ
