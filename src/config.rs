@@ -154,6 +154,21 @@ pub struct Config {
     /// arrive at once (issue 19); 0 checks each request's signature on its own.
     #[arg(long, env = "TASDIQ_VERIFY_BATCH", default_value_t = 64, global = true)]
     pub verify_batch: usize,
+
+    /// Witnesses of the issuance log (c2sp.org/tlog-witness), comma-separated, each
+    /// `VKEY URL`: the witness's cosignature key and its submission prefix. Published in the
+    /// log policy.
+    #[arg(long, env = "TASDIQ_WITNESSES", default_value = "")]
+    pub witnesses: String,
+
+    /// How many of the witnesses must cosign a checkpoint before verifiers trust it (the
+    /// published quorum); 0: none.
+    #[arg(long, env = "TASDIQ_WITNESS_QUORUM", default_value_t = 0)]
+    pub witness_quorum: usize,
+
+    /// Milliseconds between rounds that send the newest checkpoint to the witnesses.
+    #[arg(long, env = "TASDIQ_WITNESS_INTERVAL_MS", default_value_t = 60_000)]
+    pub witness_interval_ms: u64,
 }
 
 impl Config {

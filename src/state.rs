@@ -201,6 +201,10 @@ impl Background {
     /// Starts the tasks.
     pub fn start(state: AppState) -> Self {
         let (stop, mut stopped) = watch::channel(false);
+        let witnesses = tokio::spawn(crate::translog::witness::run(
+            state.clone(),
+            stop.subscribe(),
+        ));
         let handle = tokio::spawn(async move {
             let mut flush =
                 tokio::time::interval(Duration::from_millis(state.config.scan_flush_ms));
@@ -252,6 +256,7 @@ impl Background {
             }
             // Last flush on the way out: scans taken before shutdown are kept.
             flush_scans(&state).await;
+            let _ = witnesses.await;
         });
         Background { stop, handle }
     }

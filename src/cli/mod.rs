@@ -12,10 +12,12 @@ mod backup;
 mod keys;
 mod labels;
 mod logproof;
+mod monitor;
 mod serve;
 mod settings;
 pub mod sync;
 pub mod verify;
+mod witness;
 
 /// Certifies products of Morocco's collective brands with signed QR labels.
 #[derive(Debug, Parser)]
@@ -122,6 +124,26 @@ pub enum Command {
         #[command(flatten)]
         public: PublicUrlArg,
     },
+    /// Replay the public issuance log since the last run, check it is consistent, and print
+    /// the entries of one brand as JSON lines; exit 4 on an inconsistent log.
+    Monitor {
+        /// The brand number.
+        #[arg(long)]
+        brand: u16,
+        /// The service (default: the public URL).
+        #[arg(long)]
+        from: Option<String>,
+        /// Where the pinned log policy and the last checkpoint are kept.
+        #[arg(long)]
+        dir: Option<PathBuf>,
+        #[command(flatten)]
+        public: PublicUrlArg,
+    },
+    /// Run a witness of a transparency log (c2sp.org/tlog-witness).
+    Witness {
+        #[command(subcommand)]
+        command: witness::WitnessCommand,
+    },
     /// Fetch the key set and the signed status list for offline verification.
     Sync {
         /// The service (default: the public URL).
@@ -163,6 +185,19 @@ pub fn run(cli: Cli) -> ExitCode {
         }
         Command::Sync { from, dir, public } => {
             return sync::run(public, from.as_deref(), dir.as_deref());
+        }
+        Command::Monitor {
+            brand,
+            from,
+            dir,
+            public,
+        } => {
+            let base = from
+                .clone()
+                .or_else(|| public.public_url.clone())
+                .unwrap_or_else(|| crate::config::DEFAULT_PUBLIC_URL.to_owned());
+            let dir = dir.clone().unwrap_or_else(monitor::default_dir);
+            return monitor::run(&base, *brand, &dir);
         }
         _ => {}
     }
@@ -221,6 +256,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             accounts::officer(existing(Config::for_command(&db, None))?, command).await
         }
         Command::Labels { command } => labels::run(command).await,
+        Command::Witness { command } => witness::run(command).await,
         Command::Settings { command, db } => {
             settings::run(existing(Config::for_command(&db, None))?, command).await
         }
@@ -228,7 +264,9 @@ async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             backup::run(existing(Config::for_command(&db, None))?, &to).await
         }
         // Handled in `run` before any runtime starts; never reaches here.
-        Command::Verify { .. } | Command::Sync { .. } => Ok(ExitCode::from(2)),
+        Command::Verify { .. } | Command::Sync { .. } | Command::Monitor { .. } => {
+            Ok(ExitCode::from(2))
+        }
     }
 }
 

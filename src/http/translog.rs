@@ -160,8 +160,13 @@ async fn policy(State(state): State<AppState>) -> Result<Response, ApiError> {
             key,
             url: Some(url),
         }],
-        Vec::new(),
-        0,
+        state
+            .log
+            .witnesses
+            .iter()
+            .map(|w| w.policy.clone())
+            .collect(),
+        state.log.quorum,
     )
     .map_err(ApiError::internal)?;
     Ok(text(policy.to_string(), "public, max-age=300"))
@@ -191,7 +196,8 @@ async fn certificate_proof(
     let number = certificate_number(&number)?;
     let not_logged = || ApiError::not_found(format!("certificate {number} is not in the log"));
     let id = number.to_db().ok_or_else(not_logged)?;
-    match translog::proof::for_certificate(&state.db, id).await? {
+    let witnesses: Vec<_> = state.log.witnesses.iter().map(|w| w.key()).collect();
+    match translog::proof::for_certificate(&state.db, id, &witnesses, state.log.quorum).await? {
         Answer::NotLogged => Err(not_logged()),
         Answer::Pending => {
             let mut res = ApiError::unavailable(format!(

@@ -430,3 +430,5 @@ o-action-apikey-revoke = إلغاء مفتاح واجهة برمجية
 o-action-settings-public_url = تغيير العنوان العمومي
 o-action-seed-apply = تحميل البيانات الأولية
 o-action-location-create = تسجيل موقع
+## Issue 20: the public issuance log on the verification page.
+verdict-logged = مُسجَّل في السجل العمومي (المدخل { $index }): اطّلع على الإثبات

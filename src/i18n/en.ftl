@@ -429,3 +429,5 @@ o-action-apikey-revoke = API key revoked
 o-action-settings-public_url = Public URL changed
 o-action-seed-apply = Seed data loaded
 o-action-location-create = Location registered
+## Issue 20: the public issuance log on the verification page.
+verdict-logged = Publicly logged (entry { $index }): check the proof

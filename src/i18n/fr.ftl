@@ -429,3 +429,5 @@ o-action-apikey-revoke = Clé d'API révoquée
 o-action-settings-public_url = Adresse publique changée
 o-action-seed-apply = Données de départ chargées
 o-action-location-create = Lieu enregistré
+## Issue 20 : le registre public des émissions sur la page de vérification.
+verdict-logged = Inscrit au registre public (entrée { $index }) : voir la preuve

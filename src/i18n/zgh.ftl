@@ -427,3 +427,5 @@ o-action-apikey-revoke = ⵜⴰⵙⴰⵔⵓⵜ API ⵜⵜⵓⴽⴽⵙ
 o-action-settings-public_url = ⴰⵏⵙⴰ ⴰⵎⴰⵜⴰⵢ ⵉⵜⵜⵓⵙⵏⴼⵍ
 o-action-seed-apply = ⵉⵙⴼⴽⴰ ⵏ ⵓⵙⵏⵓⵔⵏ ⵜⵜⵓⵙⵙⴽⵛⵎⵏ
 o-action-location-create = ⴰⴷⵖⴰⵔ ⵉⵜⵜⵓⵣⵎⵎⴻⵎ
+## Issue 20: the public issuance log on the verification page.
+verdict-logged = ⵉⵜⵜⵓⵣⵎⵎⴻⵎ ⴳ ⵓⵙⵎⵉⵍ ⴰⴳⴷⵓⴷⴰⵏ (ⴰⵎⵙⵏⴰⵍ { $index }): ⵥⵔ ⵜⴰⴳⴰⵡⵜ

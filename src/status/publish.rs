@@ -14,6 +14,7 @@ use crate::domain::values::{CertificateStatus, KeyStatus, Standing};
 use crate::entity::status_version;
 use crate::state::AppState;
 use crate::store::{self, StoreError, status_list};
+use crate::translog::Entry as LogEntry;
 
 /// How long a `latest` note may be relied on: `as_of` + 7 days.
 pub const FRESH_FOR: Duration = Duration::days(7);
@@ -182,6 +183,10 @@ pub async fn refresh(state: &AppState, force: bool) -> anyhow::Result<Refreshed>
             let digest = format::digest(&body);
             let note = key.sign(&body).map_err(corrupt)?;
             let latest = latest_note(key, version, &digest, now).map_err(corrupt)?;
+            // The issuance log commits to every version (trust-design §1.1), in this
+            // transaction: a version and its entry are written together or not at all.
+            let count = snap.entries.len() as u64;
+            crate::translog::append(db, LogEntry::status(created, version, count, &digest)).await?;
             status_list::insert(
                 db,
                 status_version::Model {

@@ -102,6 +102,29 @@ pub async fn opening(
     }
 }
 
+/// The issue entry indexes of these certificates (those logged), in one query.
+pub async fn issue_indexes(
+    db: &impl ConnectionTrait,
+    numbers: &[i64],
+) -> Result<Vec<(i64, u64)>, StoreError> {
+    let mut out = Vec::with_capacity(numbers.len());
+    // Bounded IN lists keep every backend within its parameter limit.
+    for chunk in numbers.chunks(1000) {
+        let q = Query::select()
+            .columns([t("certificate"), t("idx")])
+            .from(t("log_opening"))
+            .and_where(Expr::col(t("certificate")).is_in(chunk.iter().copied()))
+            .to_owned();
+        for row in db.query_all(&q).await? {
+            out.push((
+                row.try_get("", "certificate")?,
+                from_db(row.try_get("", "idx")?)?,
+            ));
+        }
+    }
+    Ok(out)
+}
+
 /// Entries `from..to`, in index order (fewer if some are not there).
 pub async fn entries(
     db: &impl ConnectionTrait,
@@ -241,4 +264,54 @@ pub async fn insert_checkpoint(
         .on_conflict(OnConflict::column(t("size")).do_nothing().to_owned())
         .to_owned();
     Ok(db.execute(&q).await?.rows_affected() == 1)
+}
+
+/// The stored note of the checkpoint of `size`.
+pub async fn checkpoint_at(
+    db: &impl ConnectionTrait,
+    size: u64,
+) -> Result<Option<String>, StoreError> {
+    let q = Query::select()
+        .column(t("note"))
+        .from(t("log_checkpoint"))
+        .and_where(Expr::col(t("size")).eq(to_db(size)?))
+        .to_owned();
+    match db.query_one(&q).await? {
+        Some(row) => Ok(Some(row.try_get("", "note")?)),
+        None => Ok(None),
+    }
+}
+
+/// Replaces the note of the checkpoint of `size`: the same checkpoint with witness
+/// cosignatures merged in.
+pub async fn set_checkpoint_note(
+    db: &impl ConnectionTrait,
+    size: u64,
+    note: &str,
+) -> Result<(), StoreError> {
+    let q = Query::update()
+        .table(t("log_checkpoint"))
+        .value(t("note"), note)
+        .and_where(Expr::col(t("size")).eq(to_db(size)?))
+        .to_owned();
+    db.execute(&q).await?;
+    Ok(())
+}
+
+/// The newest `limit` signed checkpoints, newest first: sizes and notes.
+pub async fn recent_checkpoints(
+    db: &impl ConnectionTrait,
+    limit: u64,
+) -> Result<Vec<(u64, String)>, StoreError> {
+    let q = Query::select()
+        .columns([t("size"), t("note")])
+        .from(t("log_checkpoint"))
+        .order_by(t("size"), Order::Desc)
+        .limit(limit)
+        .to_owned();
+    db.query_all(&q)
+        .await?
+        .into_iter()
+        .map(|row| Ok((from_db(row.try_get("", "size")?)?, row.try_get("", "note")?)))
+        .collect()
 }

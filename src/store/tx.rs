@@ -9,7 +9,9 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use sea_orm::{DatabaseConnection, DatabaseTransaction, DbBackend, TransactionTrait};
+use sea_orm::{
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, TransactionTrait,
+};
 
 use super::StoreError;
 
@@ -75,7 +77,25 @@ impl Writer {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let tx = Arc::new(self.db.begin().await.map_err(StoreError::from)?);
+            let tx = self.db.begin().await.map_err(StoreError::from)?;
+            if self.db.get_database_backend() == DbBackend::Sqlite {
+                // Take the write lock before the first read, as BEGIN IMMEDIATE would: a
+                // transaction that reads first and writes later fails with SQLITE_BUSY_SNAPSHOT
+                // (517) whenever a write outside this turn (a rate-limit token) committed in
+                // between, and under concurrent issuance five retries were not always enough.
+                // A write statement takes the lock even when it matches no row.
+                let lock = "UPDATE log_state SET next = next WHERE id = 0";
+                if let Err(e) = tx.execute_unprepared(lock).await {
+                    let _ = tx.rollback().await;
+                    let e = E::from(StoreError::from(e));
+                    if e.is_retryable() && attempt < ATTEMPTS {
+                        tokio::time::sleep(Duration::from_millis(20 * attempt)).await;
+                        continue;
+                    }
+                    return Err(e);
+                }
+            }
+            let tx = Arc::new(tx);
             let outcome = work(tx.clone()).await;
             let Ok(tx) = Arc::try_unwrap(tx) else {
                 return Err(StoreError::Corrupt("a transaction outlived its work".into()).into());

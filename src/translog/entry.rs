@@ -169,6 +169,15 @@ pub enum Entry {
         /// Unix seconds from which the event holds.
         since: i64,
     },
+    /// A new version of the signed status list (`docs/status-list.md`): its version, number of
+    /// entries and the digest of its snapshot body, so the list can never be forked unseen.
+    Status {
+        time: i64,
+        version: u64,
+        count: u64,
+        /// Standard base64 of the snapshot body's SHA-256.
+        digest: String,
+    },
 }
 
 impl Entry {
@@ -223,6 +232,21 @@ impl Entry {
             event,
             public: public.to_bytes(),
             since: since.timestamp(),
+        }
+    }
+
+    /// A new status list version, made at `created`.
+    pub fn status(
+        created: chrono::DateTime<chrono::Utc>,
+        version: u64,
+        count: u64,
+        digest: &str,
+    ) -> Entry {
+        Entry::Status {
+            time: created.timestamp(),
+            version,
+            count,
+            digest: digest.to_owned(),
         }
     }
 
@@ -281,6 +305,17 @@ impl Entry {
                     STANDARD.encode(public)
                 );
             }
+            Entry::Status {
+                time,
+                version,
+                count,
+                digest,
+            } => {
+                let _ = write!(
+                    s,
+                    "{ENTRY_HEADER} status\ntime {time}\nversion {version}\ncount {count}\ndigest {digest}\n"
+                );
+            }
         }
         s
     }
@@ -318,6 +353,16 @@ mod tests {
         // Another salt, another commitment.
         let other = Opening { salt: [8; 16], ..o };
         assert_ne!(other.entry(), entry);
+    }
+
+    #[test]
+    fn a_status_entry_names_version_count_and_digest() {
+        let created = chrono::DateTime::from_timestamp(1_796_000_000, 0).unwrap();
+        let digest = "gs6GYd4ID0CpO76RqvVtVr36kABAQOECJmw3K1vGSDg=";
+        assert_eq!(
+            Entry::status(created, 2, 7, digest).text(None),
+            format!("tasdiq-log/v1 status\ntime 1796000000\nversion 2\ncount 7\ndigest {digest}\n")
+        );
     }
 
     #[test]

@@ -13,6 +13,7 @@
 mod entry;
 mod integrate;
 pub mod proof;
+pub mod witness;
 
 use std::sync::Mutex;
 
@@ -69,6 +70,10 @@ pub struct Log {
     pub origin: String,
     signer: Option<Signer>,
     refused: Mutex<Option<String>>,
+    /// The witnesses of the published policy, and how many must cosign.
+    pub witnesses: Vec<witness::Witness>,
+    pub quorum: usize,
+    client: tasdiq_witness::client::Client,
 }
 
 impl Log {
@@ -81,10 +86,22 @@ impl Log {
             || origin(config.public_base()),
             |s| s.name().as_str().to_owned(),
         );
+        let witnesses = witness::parse(&config.witnesses)
+            .map_err(|e| anyhow::anyhow!("TASDIQ_WITNESSES: {e}"))?;
+        if config.witness_quorum > witnesses.len() {
+            anyhow::bail!(
+                "TASDIQ_WITNESS_QUORUM is {}, but only {} witnesses are configured",
+                config.witness_quorum,
+                witnesses.len()
+            );
+        }
         let log = Log {
             origin,
             signer,
             refused: Mutex::new(None),
+            witnesses,
+            quorum: config.witness_quorum,
+            client: tasdiq_witness::client::Client::default(),
         };
         if let Some(v) = log.verifier()
             && let Err(e) = self_check(db, &log.origin, &v).await

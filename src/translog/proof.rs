@@ -42,19 +42,43 @@ pub async fn inclusion(
     plan.assemble(&hashes).map_err(corrupt)
 }
 
-/// The proof for certificate `number`, against the newest signed checkpoint.
-pub async fn for_certificate(db: &impl ConnectionTrait, number: i64) -> Result<Answer, StoreError> {
+/// How many recent checkpoints a proof looks through for one the witnesses cosigned.
+const RECENT: u64 = 64;
+
+/// The proof for certificate `number`, against the newest signed checkpoint that covers it and
+/// carries cosignatures by at least `quorum` of `witnesses` (merged ones were verified), or the
+/// newest one if none of the recent ones does (a verifier asking for the quorum then retries).
+pub async fn for_certificate(
+    db: &impl ConnectionTrait,
+    number: i64,
+    witnesses: &[&tasdiq_tlog::note::VerifierKey],
+    quorum: usize,
+) -> Result<Answer, StoreError> {
     let Some((index, opening)) = st::opening(db, number).await? else {
         return Ok(Answer::NotLogged);
     };
-    let Some((size, note)) = st::latest_checkpoint(db).await? else {
+    let recent = st::recent_checkpoints(db, if quorum == 0 { 1 } else { RECENT }).await?;
+    let mut chosen = None;
+    for (size, text) in recent.into_iter().filter(|(size, _)| *size > index) {
+        let note = Note::parse(text.as_bytes()).map_err(corrupt)?;
+        let cosigned = witnesses
+            .iter()
+            .filter(|w| {
+                note.signatures()
+                    .iter()
+                    .any(|s| s.name == *w.name() && s.id == w.id())
+            })
+            .count();
+        if cosigned >= quorum {
+            chosen = Some((size, note));
+            break;
+        }
+        chosen.get_or_insert((size, note));
+    }
+    let Some((size, checkpoint)) = chosen else {
         return Ok(Answer::Pending);
     };
-    if size <= index {
-        return Ok(Answer::Pending);
-    }
     let path = inclusion(db, index, size).await?;
-    let checkpoint = Note::parse(note.as_bytes()).map_err(corrupt)?;
     Ok(Answer::Proof(TlogProof {
         extra: Some(opening),
         index,

@@ -158,6 +158,11 @@ impl Verifier {
                 scans,
                 first_scanned_at,
             }),
+            log: if genuine {
+                self.logged.get(checked.certificate)
+            } else {
+                None
+            },
             certificate: if genuine { checked.record } else { None },
             warnings,
         }
@@ -224,6 +229,8 @@ impl Verifier {
             }
             self.certs.fill(ticket, loaded);
         }
+        let found = records.iter().filter(|(_, r)| r.is_some()).map(|(n, _)| *n);
+        self.logged.ensure(db, found).await?;
 
         // Decisions, then scan totals for the genuine labels in one query.
         let today = now.date_naive();
@@ -286,15 +293,21 @@ impl Verifier {
         db: &DatabaseConnection,
         number: CertificateNumber,
     ) -> Result<Option<Arc<CertRecord>>, StoreError> {
-        if let Some(hit) = self.certs.get(number.0) {
-            return Ok(hit);
+        let found = match self.certs.get(number.0) {
+            Some(hit) => hit,
+            None => {
+                let ticket = self.certs.ticket();
+                let found = certificates::records(db, &[number])
+                    .await?
+                    .remove(&number.0)
+                    .map(Arc::new);
+                self.certs.fill(ticket, [(number.0, found.clone())]);
+                found
+            }
+        };
+        if found.is_some() {
+            self.logged.ensure(db, [number.0]).await?;
         }
-        let ticket = self.certs.ticket();
-        let found = certificates::records(db, &[number])
-            .await?
-            .remove(&number.0)
-            .map(Arc::new);
-        self.certs.fill(ticket, [(number.0, found.clone())]);
         Ok(found)
     }
 }

@@ -22,6 +22,7 @@ use crate::store::certificates::CertRecord;
 mod batch;
 pub mod cache;
 mod check;
+pub mod logged;
 pub mod scans;
 
 pub use scans::Source;
@@ -50,6 +51,9 @@ pub struct Verdict {
     #[schema(value_type = Option<crate::store::certificates::CertView>)]
     pub certificate: Option<Arc<CertRecord>>,
     pub warnings: Vec<&'static str>,
+    /// Where the certificate's issue entry is in the public issuance log (additive to the
+    /// contract's shape); null unless the signature verified and the certificate was logged.
+    pub log: Option<logged::LogRef>,
 }
 
 fn view_only<S: Serializer>(c: &Option<Arc<CertRecord>>, s: S) -> Result<S::Ok, S::Error> {
@@ -70,6 +74,7 @@ impl Verdict {
             label: None,
             certificate: None,
             warnings: Vec::new(),
+            log: None,
         }
     }
 }
@@ -138,6 +143,8 @@ pub struct Verifier {
     keys: RwLock<Arc<Keys>>,
     pub certs: CertCache,
     pub scans: Scans,
+    /// Certificates' log indexes, filled with the certificate cache.
+    pub logged: logged::LogIndexes,
     epoch: AtomicI64,
     /// `None` when batching is off: each signature is checked on its own.
     batcher: Option<Batcher>,
@@ -157,6 +164,7 @@ impl Verifier {
             keys: RwLock::new(Arc::new(Keys::new(ring))),
             certs: CertCache::new(100_000),
             scans,
+            logged: logged::LogIndexes::new(100_000),
             epoch: AtomicI64::new(epoch),
             batcher,
         }

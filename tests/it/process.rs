@@ -27,6 +27,12 @@ pub fn tasdiq(config: &Config) -> Command {
         .env(
             "TASDIQ_COPY_SCANS_PER_DAY",
             config.copy_scans_per_day.to_string(),
+        )
+        .env("TASDIQ_WITNESSES", &config.witnesses)
+        .env("TASDIQ_WITNESS_QUORUM", config.witness_quorum.to_string())
+        .env(
+            "TASDIQ_WITNESS_INTERVAL_MS",
+            config.witness_interval_ms.to_string(),
         );
     c
 }

@@ -400,6 +400,7 @@ async fn tampering_with_a_stored_tile_stops_signing() {
     assert_eq!(tasdiq::translog::integrate(&app.state).await.unwrap(), None);
     let why = app.state.log.refusal().unwrap();
     assert!(why.contains("root"), "{why}");
+    app.get("/readyz").await.problem(503);
 }
 
 /// `tasdiq verify CODE --proof FILE --log-policy FILE`, with the server's database gone.

@@ -297,6 +297,14 @@ pub(super) fn render_verdict(
         place: extras.place.clone(),
         comment: extras.comment.clone(),
     });
+    // "Publicly logged (entry N)", linking to the entry's proof.
+    let log = v.log.as_ref().filter(|_| c.is_some()).map(|l| {
+        let index = l.index.to_string();
+        context! {
+            text => i18n.t_args(lang, "verdict-logged", &[("index", Arg::Str(&index))]),
+            proof => l.proof.clone(),
+        }
+    });
     let ctx = context! {
         lang => lang.code(),
         dir => lang.dir(),
@@ -304,6 +312,7 @@ pub(super) fn render_verdict(
         css => CSS,
         v => view,
         c => c,
+        log => log,
         suspected_copy => suspected_copy,
         human_note => extras.human_note,
         reported => extras.reported,
