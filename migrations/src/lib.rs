@@ -17,6 +17,7 @@ mod m20261203_000004_status_list;
 mod m20261203_000005_translog;
 mod m20261203_000006_region_names;
 mod m20261203_000007_custody;
+mod m20261204_000003_claims;
 
 /// Every migration, in the order it is applied.
 pub struct Migrator;
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000005_translog::Migration),
             Box::new(m20261203_000006_region_names::Migration),
             Box::new(m20261203_000007_custody::Migration),
+            Box::new(m20261204_000003_claims::Migration),
         ]
     }
 }

@@ -22,6 +22,7 @@ use crate::store::certificates::CertRecord;
 mod batch;
 pub mod cache;
 mod check;
+pub mod risk;
 pub mod scans;
 
 pub use scans::Source;
@@ -50,6 +51,17 @@ pub struct Verdict {
     #[schema(value_type = Option<crate::store::certificates::CertView>)]
     pub certificate: Option<Arc<CertRecord>>,
     pub warnings: Vec<&'static str>,
+    /// The copy detector's judgement (`warnings` carries its reasons).
+    pub risk: risk::RiskLevel,
+    /// Present for lots issued with one-time claim codes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub claim: Option<risk::ClaimState>,
+    /// The latest custody recorded at a public place, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custody: Option<risk::PublicCustody>,
+    /// The accepted claim's device hash, for the page's "you claimed this": never serialised.
+    #[serde(skip)]
+    pub claim_device: Option<String>,
 }
 
 fn view_only<S: Serializer>(c: &Option<Arc<CertRecord>>, s: S) -> Result<S::Ok, S::Error> {
@@ -70,6 +82,10 @@ impl Verdict {
             label: None,
             certificate: None,
             warnings: Vec::new(),
+            risk: risk::RiskLevel::None,
+            claim: None,
+            custody: None,
+            claim_device: None,
         }
     }
 }
@@ -138,6 +154,8 @@ pub struct Verifier {
     keys: RwLock<Arc<Keys>>,
     pub certs: CertCache,
     pub scans: Scans,
+    /// The copy detector's facts per label (see `risk`).
+    pub risk: risk::RiskFacts,
     epoch: AtomicI64,
     /// `None` when batching is off: each signature is checked on its own.
     batcher: Option<Batcher>,
@@ -157,6 +175,7 @@ impl Verifier {
             keys: RwLock::new(Arc::new(Keys::new(ring))),
             certs: CertCache::new(100_000),
             scans,
+            risk: risk::RiskFacts::default(),
             epoch: AtomicI64::new(epoch),
             batcher,
         }

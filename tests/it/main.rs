@@ -8,6 +8,7 @@ mod backup;
 mod batching;
 mod bodies;
 mod browser;
+mod claims;
 mod cli;
 mod cluster;
 mod consumer_ui;

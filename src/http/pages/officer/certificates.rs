@@ -77,6 +77,8 @@ pub(super) struct IssueForm {
     quantity: String,
     produced_on: String,
     expires_on: String,
+    /// The "claim codes" checkbox: `on` when ticked.
+    claims: String,
 }
 
 pub(super) async fn issue(
@@ -93,6 +95,7 @@ pub(super) async fn issue(
         quantity: number(&form.quantity),
         produced_on: form.produced_on.trim().to_owned(),
         expires_on: form.expires_on.trim().to_owned(),
+        claims: !form.claims.is_empty(),
     };
     let echo = Value::from_serialize(&form);
     match issuance::issue(&state, &ui.by(), &body)
