@@ -8,7 +8,7 @@
 //! them is a day old. A mistyped code (its check character is wrong) is not a try: it is a
 //! person, not a guess, and costs only the network's tokens.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, SubsecRound, Utc};
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Digest, Sha256};
 use tasdiq_custody::claim::{ClaimCode, ClaimCodeError, ClaimSecret};
@@ -120,7 +120,8 @@ pub async fn claim(
         certificate: i64::try_from(checked.certificate).unwrap_or(i64::MAX),
         item: i32::try_from(checked.item).unwrap_or(i32::MAX),
     };
-    let now = Utc::now();
+    // Microseconds, as PostgreSQL stores them: the answer says what later verdicts say.
+    let now = Utc::now().trunc_subsecs(6);
     if let Some(wait_ms) = rate_limits::take(
         &app.db,
         &format!("claim:{}", who.bucket),
