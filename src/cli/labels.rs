@@ -89,6 +89,12 @@ pub async fn run(cmd: LabelsCommand) -> anyhow::Result<ExitCode> {
         Ok(r) => r,
         Err(e) => return usage(e),
     };
+    // A lot issued with claim codes prints them in the CSV's `claim` column.
+    let n = i64::try_from(cert.facts.number).unwrap_or(i64::MAX);
+    let claims = crate::store::claims::lots(&db, &[n])
+        .await?
+        .contains(&n)
+        .then(|| crate::service::claims::secret(&shortcodes));
     let job = Job {
         ring,
         shortcodes,
@@ -114,7 +120,9 @@ pub async fn run(cmd: LabelsCommand) -> anyhow::Result<ExitCode> {
         }
         if let Some(path) = &args.csv {
             let mut sink = FileSink::create(path, &bar)?;
-            job.csv(range, |chunk, n| sink.write(chunk.as_bytes(), n))?;
+            job.csv_with_claims(range, claims.as_ref(), |chunk, n| {
+                sink.write(chunk.as_bytes(), n)
+            })?;
             sink.finish()?;
             return Ok(format!(
                 "wrote {} rows to {}",

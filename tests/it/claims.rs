@@ -562,3 +562,99 @@ async fn the_page_shows_custody_only_where_the_retailer_made_it_public() {
     assert_eq!(list["items"][0]["public"], true);
     assert_eq!(list["items"][1]["public"], false);
 }
+
+#[tokio::test]
+async fn the_issue_form_can_ask_for_claim_codes() {
+    let app = app().await;
+    let cookie =
+        crate::officer_ui::sign_in(&app, "admin@tasdiq.local", "correct horse battery staple")
+            .await
+            .unwrap();
+    let form = app
+        .send(
+            Request::get("/officer/certificates/new")
+                .header(header::COOKIE, &cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .text();
+    assert!(form.contains("name=\"claims\" type=\"checkbox\""), "{form}");
+    let start = form.find("name=\"csrf\" value=\"").unwrap() + 19;
+    let csrf = form[start..].split('"').next().unwrap().to_owned();
+    let cert = app.authentic_certificate().await;
+    let (brand, producer) = (
+        cert.facts.brand.to_string(),
+        cert.view.producer.id.to_string(),
+    );
+    let mut numbers = Vec::new();
+    for claims in [Some("on"), None] {
+        let mut fields = vec![
+            ("csrf", csrf.as_str()),
+            ("brand", &brand),
+            ("producer", &producer),
+            ("product", "Miel d'euphorbe 250 g"),
+            ("lot", "L-FORM-1"),
+            ("quantity", "2"),
+            ("produced_on", "2026-11-01"),
+            ("expires_on", "2028-11-01"),
+        ];
+        if let Some(v) = claims {
+            fields.push(("claims", v));
+        }
+        let res = app
+            .send(
+                Request::post("/officer/certificates")
+                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .header(header::COOKIE, &cookie)
+                    .body(Body::from(serde_urlencoded::to_string(&fields).unwrap()))
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(res.status, 303, "{}", res.text());
+        let location = res.headers[header::LOCATION].to_str().unwrap();
+        let number = location
+            .trim_start_matches("/officer/certificates/")
+            .split('?')
+            .next()
+            .unwrap()
+            .to_owned();
+        numbers.push(number);
+    }
+    let key = app.key(Role::Officer).await;
+    let with = app
+        .get_as(
+            &format!("/api/v1/certificates/{}/labels.csv", numbers[0]),
+            &key,
+        )
+        .await
+        .text();
+    assert!(with.starts_with("item,url,human_code,claim\r\n"), "{with}");
+    let without = app
+        .get_as(
+            &format!("/api/v1/certificates/{}/labels.csv", numbers[1]),
+            &key,
+        )
+        .await
+        .text();
+    assert!(without.starts_with("item,url,human_code\r\n"), "{without}");
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_risk_claims_and_custody() {
+    let app = TestApp::new().await;
+    let doc = app.get("/openapi.json").await.json();
+    let verdict = &doc["components"]["schemas"]["Verdict"];
+    let props = verdict["properties"].as_object().unwrap();
+    for field in ["risk", "claim", "custody", "warnings"] {
+        assert!(props.contains_key(field), "{field}: {verdict}");
+    }
+    assert!(!props.contains_key("claim_device"), "internal: {verdict}");
+    let risk = doc["components"]["schemas"]["RiskLevel"].to_string();
+    for level in ["none", "watch", "high"] {
+        assert!(risk.contains(level), "{risk}");
+    }
+    let op = &doc["paths"]["/api/v1/claims"]["post"];
+    assert!(op["requestBody"].is_object(), "{op}");
+    assert!(op["responses"]["409"].is_object() && op["responses"]["429"].is_object());
+}
