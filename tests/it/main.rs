@@ -28,6 +28,7 @@ mod process;
 mod registry;
 mod resilience;
 mod retail;
+mod risk;
 mod scan;
 mod security;
 mod seeds;
