@@ -467,3 +467,68 @@ async fn the_issue_form_can_ask_for_claim_codes() {
         .text();
     assert!(without.starts_with("item,url,human_code\r\n"), "{without}");
 }
+
+#[tokio::test]
+async fn the_command_line_prints_claim_codes_too() {
+    let app = app().await;
+    let officer = app.key(Role::Officer).await;
+    let number = claim_lot(&app, &officer, 3).await;
+    let codes = rows(&app, &officer, &number).await;
+    let config = app.db.config.clone();
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("labels.csv");
+    let out = crate::process::run(
+        &config,
+        &["labels", "export", &number, "--csv", csv.to_str().unwrap()],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(text.starts_with("item,url,human_code,claim\r\n"), "{text}");
+    assert!(text.contains(&codes[2].1), "the same codes as the API's");
+    let pdf = dir.path().join("inner.pdf");
+    let out = crate::process::run(
+        &config,
+        &[
+            "labels",
+            "export",
+            &number,
+            "--pdf",
+            pdf.to_str().unwrap(),
+            "--layout",
+            "inner",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::process::Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    for (_, code) in &codes {
+        assert!(text.contains(code.as_str()), "{code} in {text}");
+    }
+    // A lot without claim codes has no inner labels: a usage error.
+    let plain = app.authentic_certificate().await.view.number;
+    let out = crate::process::run(
+        &config,
+        &[
+            "labels",
+            "export",
+            &plain,
+            "--pdf",
+            pdf.to_str().unwrap(),
+            "--layout",
+            "inner",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+}
