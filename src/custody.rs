@@ -343,6 +343,16 @@ async fn store(
             }
         })
         .await?;
+    // This node judges these labels on their new custody at once; others within the TTL.
+    let keys: Vec<crate::store::scans::LabelKey> = new
+        .iter()
+        .flat_map(|e| e.labels.iter())
+        .map(|(c, i)| crate::store::scans::LabelKey {
+            certificate: i64::try_from(*c).unwrap_or(i64::MAX),
+            item: i32::try_from(*i).unwrap_or(i32::MAX),
+        })
+        .collect();
+    state.verifier.risk.forget(&keys);
     Ok(outcomes)
 }
 

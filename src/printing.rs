@@ -10,6 +10,7 @@ use std::sync::Arc;
 use crate::domain::humancode::{HumanCode, ShortCodeKey};
 use crate::domain::keys::{KeyRing, SignError};
 use crate::store::certificates::CertRecord;
+use tasdiq_custody::claim::{ClaimCode, ClaimSecret};
 use tasdiq_label::{Ecc, Fonts, LabelError, LabelText, PdfSheet, SheetLayout, StaticText};
 
 /// The most labels one request may ask for.
@@ -242,23 +243,74 @@ impl Job {
     pub fn csv(
         &self,
         range: Range,
+        emit: impl FnMut(String, u32) -> bool,
+    ) -> Result<(), PrintError> {
+        self.csv_with_claims(range, None, emit)
+    }
+
+    /// [`Job::csv`], with a `claim` column (each item's one-time claim code) for a lot issued
+    /// with claim codes.
+    pub fn csv_with_claims(
+        &self,
+        range: Range,
+        claims: Option<&ClaimSecret>,
         mut emit: impl FnMut(String, u32) -> bool,
     ) -> Result<(), PrintError> {
-        if !emit("item,url,human_code\r\n".to_owned(), 0) {
+        let header = if claims.is_some() {
+            "item,url,human_code,claim\r\n"
+        } else {
+            "item,url,human_code\r\n"
+        };
+        if !emit(header.to_owned(), 0) {
             return Ok(());
         }
+        let number = self.cert.facts.number;
         let items: Vec<u32> = (range.from..=range.to).collect();
         for chunk in items.chunks(256) {
             let mut out = String::with_capacity(chunk.len() * 300);
             for item in chunk {
                 let p = self.label(*item)?;
                 // Neither URL nor human code can hold a comma or a quote: no escaping needed.
-                out.push_str(&format!("{},{},{}\r\n", p.item, p.url, p.human));
+                out.push_str(&format!("{},{},{}", p.item, p.url, p.human));
+                if let Some(secret) = claims {
+                    out.push_str(&format!(",{}", ClaimCode::derive(secret, number, *item)));
+                }
+                out.push_str("\r\n");
             }
             if !emit(out, u32::try_from(chunk.len()).unwrap_or(0)) {
                 return Ok(());
             }
         }
+        Ok(())
+    }
+
+    /// The inner labels of a range (item and claim code), on the outer labels' grid so that
+    /// item n sits in the same cell of the same sheet.
+    pub fn inner_pdf(
+        &self,
+        range: Range,
+        layout: SheetLayout,
+        claims: &ClaimSecret,
+        mut emit: impl FnMut(Vec<u8>, u32) -> bool,
+    ) -> Result<(), PrintError> {
+        let v = &self.cert.view;
+        let number = self.cert.facts.number;
+        let margin = format!(
+            "Certificat {} · Lot {} · codes intérieurs, articles {{first}}–{{last}} · page {{page}}/{{pages}}",
+            v.number, v.lot
+        );
+        let cells: Vec<(u32, String)> = (range.from..=range.to)
+            .map(|item| (item, ClaimCode::derive(claims, number, item).to_string()))
+            .collect();
+        let pdf = tasdiq_label::inner_sheet(
+            layout,
+            tasdiq_label::InnerText {
+                quantity: v.quantity,
+                margin: &margin,
+            },
+            &cells,
+        );
+        emit(pdf, range.count());
         Ok(())
     }
 }

@@ -275,4 +275,8 @@ async fn flush_scans(state: &AppState) {
             tracing::warn!(error = %e, backlog = state.verifier.scans.backlog(), "scan flush failed; will retry")
         }
     }
+    // The copy detector's scans by network (issue 17).
+    if let Err(e) = state.verifier.risk.flush(&state.db).await {
+        tracing::warn!(error = %e, "network scan flush failed; will retry");
+    }
 }

@@ -19,6 +19,7 @@ mod m20261203_000006_region_names;
 mod m20261203_000007_custody;
 mod m20261204_000001_lot_unique;
 mod m20261204_000002_rights_timeline;
+mod m20261204_000003_claims;
 
 /// Every migration, in the order it is applied.
 pub struct Migrator;
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000007_custody::Migration),
             Box::new(m20261204_000001_lot_unique::Migration),
             Box::new(m20261204_000002_rights_timeline::Migration),
+            Box::new(m20261204_000003_claims::Migration),
         ]
     }
 }

@@ -1,5 +1,6 @@
 //! `tasdiq labels export CERT --pdf FILE | --csv FILE | --png-dir DIR [--from N] [--to N]
-//! [--layout 3x8|2x5]`: print jobs prepared offline, with a progress bar.
+//! [--layout 3x8|2x5|inner|inner-2x5]`: print jobs prepared offline, with a progress bar. The
+//! `inner` layouts print a claim-code lot's inner labels on the outer sheet's grid.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -39,7 +40,8 @@ pub struct ExportArgs {
     /// Last item to print (default: the lot's quantity).
     #[arg(long)]
     pub to: Option<u32>,
-    /// `3x8` (default) or `2x5`.
+    /// `3x8` (default) or `2x5`; `inner` or `inner-2x5` for the inner labels (claim codes) of a
+    /// lot issued with them.
     #[arg(long, default_value = "3x8")]
     pub layout: String,
     /// PNG resolution.
@@ -64,8 +66,13 @@ pub async fn run(cmd: LabelsCommand) -> anyhow::Result<ExitCode> {
     let Ok(number) = CertificateNumber::parse("certificate", &args.certificate) else {
         return usage("the certificate number is decimal digits");
     };
-    let Some(layout) = SheetLayout::parse(&args.layout) else {
-        return usage("--layout is 3x8 or 2x5");
+    let inner = match args.layout.as_str() {
+        "inner" => Some(SheetLayout::A4_3x8),
+        "inner-2x5" => Some(SheetLayout::A4_2x5),
+        _ => None,
+    };
+    let Some(layout) = inner.or_else(|| SheetLayout::parse(&args.layout)) else {
+        return usage("--layout is 3x8, 2x5, inner or inner-2x5");
     };
     if args.pdf.is_none() && args.csv.is_none() && args.png_dir.is_none() {
         return usage("choose one of --pdf FILE, --csv FILE or --png-dir DIR");
@@ -89,6 +96,17 @@ pub async fn run(cmd: LabelsCommand) -> anyhow::Result<ExitCode> {
         Ok(r) => r,
         Err(e) => return usage(e),
     };
+    // A lot issued with claim codes prints them in the CSV's `claim` column.
+    let n = i64::try_from(cert.facts.number).unwrap_or(i64::MAX);
+    let claims = crate::store::claims::lots(&db, &[n])
+        .await?
+        .contains(&n)
+        .then(|| crate::service::claims::secret(&shortcodes));
+    if inner.is_some() && claims.is_none() {
+        return usage(format!(
+            "certificate {number} was issued without claim codes: it has no inner labels"
+        ));
+    }
     let job = Job {
         ring,
         shortcodes,
@@ -104,7 +122,12 @@ pub async fn run(cmd: LabelsCommand) -> anyhow::Result<ExitCode> {
     let result = tokio::task::spawn_blocking(move || -> anyhow::Result<String> {
         if let Some(path) = &args.pdf {
             let mut sink = FileSink::create(path, &bar)?;
-            job.pdf(range, layout, |chunk, n| sink.write(&chunk, n))?;
+            match (&claims, inner) {
+                (Some(secret), Some(_)) => {
+                    job.inner_pdf(range, layout, secret, |chunk, n| sink.write(&chunk, n))?;
+                }
+                _ => job.pdf(range, layout, |chunk, n| sink.write(&chunk, n))?,
+            }
             sink.finish()?;
             return Ok(format!(
                 "wrote {} labels to {}",
@@ -114,7 +137,9 @@ pub async fn run(cmd: LabelsCommand) -> anyhow::Result<ExitCode> {
         }
         if let Some(path) = &args.csv {
             let mut sink = FileSink::create(path, &bar)?;
-            job.csv(range, |chunk, n| sink.write(chunk.as_bytes(), n))?;
+            job.csv_with_claims(range, claims.as_ref(), |chunk, n| {
+                sink.write(chunk.as_bytes(), n)
+            })?;
             sink.finish()?;
             return Ok(format!(
                 "wrote {} rows to {}",

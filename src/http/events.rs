@@ -327,6 +327,10 @@ pub struct NewLocation {
     /// (`urn:epc:id:sgln:6111234.00001.0`); without one, tasdiq makes `urn:tasdiq:location:…`.
     #[schema(max_length = 1024)]
     pub id: Option<String>,
+    /// Let the verification page show custody recorded here to consumers ("sold by NAME in
+    /// CITY on DATE"). Default: private.
+    #[serde(default)]
+    pub public: bool,
 }
 
 /// Registers a place where you record custody.
@@ -368,9 +372,13 @@ async fn create_location(
     };
     let owner = recorder(&who).owner;
     let (owner, actor, uri, name, city) = (&owner, &who.actor, &uri, &name, &city);
-    let view = state
-        .write(|tx| async move { locations::create(&*tx, owner, actor, uri, name, city).await })
-        .await?;
+    let public = body.public;
+    let view =
+        state
+            .write(|tx| async move {
+                locations::create(&*tx, owner, actor, uri, name, city, public).await
+            })
+            .await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
 

@@ -431,3 +431,24 @@ o-action-seed-apply = Seed data loaded
 o-action-location-create = Location registered
 ## Issue 20: the public issuance log on the verification page.
 verdict-logged = Publicly logged (entry { $index }): check the proof
+## One-time claim codes and the copy detector (issue 17)
+verdict-copy_risk-title = Genuine label, but probably copied
+verdict-copy_risk-body = This label's signature is genuine, but what we know about this item does not fit a single product: it was received by two shops with no shipment between, sold twice, claimed twice, or checked by many households after its sale. The label has probably been copied onto other products.
+verdict-copy_risk-action = Do not rely on this label alone. Buy from the shop that sold it first if you can, check the seal and the lot, and report where you found this product below.
+claim-title = I bought this: enter the code inside
+claim-intro = Products of this lot have a second, hidden code inside the pack (under the cap, inside the box or under a scratch panel). Enter it once after you buy: it registers this item as sold, so copies of its label can be recognised.
+claim-code = Code inside the pack
+claim-submit = Claim this item
+claim-done = Done: this item is registered as bought by you.
+claim-claimed-on = This item was claimed by its buyer on { $date }.
+claim-yours = You claimed this item on { $date }.
+claim-not-genuine = This label is not genuine, so there is nothing to claim.
+claim-none = This lot was issued without codes inside the pack.
+claim-mistyped = This code does not add up: a character was probably mistyped. Check it and try again.
+claim-wrong = This is not the code of this item. Tries left today: { $left }.
+claim-taken = This item was already claimed on { $date }. A second claim is refused and the label has been flagged to the officers: if you bought it just now, the label may have been copied.
+claim-locked = Too many wrong codes were entered for this label. Claims of this item are locked for a day.
+claim-limited = Too many claims from your network. Please try again later.
+o-claims = One-time claim codes (an inner label for every item)
+custody-sold = Sold by { $name } in { $city } on { $date }.
+custody-received = Received by { $name } in { $city } on { $date }.

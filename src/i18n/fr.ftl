@@ -431,3 +431,24 @@ o-action-seed-apply = Données de départ chargées
 o-action-location-create = Lieu enregistré
 ## Issue 20 : le registre public des émissions sur la page de vérification.
 verdict-logged = Inscrit au registre public (entrée { $index }) : voir la preuve
+## Codes de réclamation à usage unique et détecteur de copies (ticket 17)
+verdict-copy_risk-title = Étiquette authentique, mais probablement copiée
+verdict-copy_risk-body = La signature de cette étiquette est authentique, mais ce que nous savons de cet article ne correspond pas à un seul produit : reçu par deux magasins sans expédition entre les deux, vendu deux fois, réclamé deux fois, ou vérifié par de nombreux foyers après sa vente. L'étiquette a probablement été copiée sur d'autres produits.
+verdict-copy_risk-action = Ne vous fiez pas à cette seule étiquette. Achetez si possible au magasin qui l'a vendu en premier, vérifiez le sceau et le lot, et signalez ci-dessous où vous avez trouvé ce produit.
+claim-title = Je l'ai acheté : saisir le code intérieur
+claim-intro = Les produits de ce lot portent un second code, caché dans l'emballage (sous le bouchon, dans la boîte ou sous une zone à gratter). Saisissez-le une fois après l'achat : il enregistre cet article comme vendu, pour que les copies de son étiquette soient reconnues.
+claim-code = Code à l'intérieur de l'emballage
+claim-submit = Réclamer cet article
+claim-done = C'est fait : cet article est enregistré comme acheté par vous.
+claim-claimed-on = Cet article a été réclamé par son acheteur le { $date }.
+claim-yours = Vous avez réclamé cet article le { $date }.
+claim-not-genuine = Cette étiquette n'est pas authentique : il n'y a rien à réclamer.
+claim-none = Ce lot a été émis sans code à l'intérieur de l'emballage.
+claim-mistyped = Ce code n'est pas cohérent : un caractère a sans doute été mal saisi. Vérifiez-le et réessayez.
+claim-wrong = Ce n'est pas le code de cet article. Essais restants aujourd'hui : { $left }.
+claim-taken = Cet article a déjà été réclamé le { $date }. Une seconde réclamation est refusée et l'étiquette est signalée aux agents : si vous venez de l'acheter, l'étiquette a peut-être été copiée.
+claim-locked = Trop de codes erronés ont été saisis pour cette étiquette. Les réclamations de cet article sont bloquées pour une journée.
+claim-limited = Trop de réclamations depuis votre réseau. Merci de réessayer plus tard.
+o-claims = Codes de réclamation à usage unique (une étiquette intérieure par article)
+custody-sold = Vendu par { $name } à { $city } le { $date }.
+custody-received = Reçu par { $name } à { $city } le { $date }.

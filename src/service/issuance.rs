@@ -34,9 +34,14 @@ pub async fn issue(app: &App, by: &By, b: &IssueBody) -> Result<Outcome<CertView
             "this node holds no active signing key; certificates are issued where the signer's key file is".into(),
         )
     })?;
-    let (actor, req) = (by.actor.as_str(), &req);
+    let (actor, req, claims) = (by.actor.as_str(), &req, b.claims);
     run(app, by, false, |tx| async move {
-        Ok(issue_in(&*tx, req, kid, actor, now).await?.view)
+        let rec = issue_in(&*tx, req, kid, actor, now).await?;
+        if claims {
+            let number = i64::try_from(rec.facts.number).unwrap_or(i64::MAX);
+            store::claims::enable_lot(&*tx, number).await?;
+        }
+        Ok(rec.view)
     })
     .await
 }

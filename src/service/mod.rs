@@ -20,6 +20,7 @@ use crate::store::StoreError;
 use crate::store::idempotency::{self, Stored};
 
 pub mod accounts;
+pub mod claims;
 pub mod inclusion;
 pub mod issuance;
 pub mod keys;

@@ -158,3 +158,69 @@ pub async fn query(
         })
         .collect())
 }
+
+/// One custody event of one label, as the copy detector reads it.
+#[derive(Clone, Debug, PartialEq, Eq, sea_orm::FromQueryResult)]
+pub struct LabelEvent {
+    pub certificate: i64,
+    pub item: i32,
+    pub recorder: String,
+    pub biz_step: String,
+    pub disposition: Option<String>,
+    pub event_time: DateTime<Utc>,
+    pub biz_location: Option<String>,
+    /// The location's name and city, when its owner made it public.
+    pub public_name: Option<String>,
+    pub public_city: Option<String>,
+}
+
+/// The custody events of these labels: one indexed query per 200 labels
+/// (`idx_custody_event_labels_label`, then the event by its key).
+pub async fn for_labels(
+    db: &impl ConnectionTrait,
+    keys: &[super::scans::LabelKey],
+) -> Result<Vec<LabelEvent>, StoreError> {
+    use sea_orm::FromQueryResult;
+    use sea_orm::sea_query::{Alias, Expr, ExprTrait};
+    let (l, e) = (
+        Alias::new("custody_event_labels"),
+        Alias::new("custody_events"),
+    );
+    let (p, loc) = (Alias::new("public_locations"), Alias::new("locations"));
+    let col = |table: &Alias, c: &str| Expr::col((table.clone(), Alias::new(c)));
+    let mut out = Vec::new();
+    for chunk in keys.chunks(200) {
+        let q = Query::select()
+            .expr_as(col(&l, "certificate"), Alias::new("certificate"))
+            .expr_as(col(&l, "item"), Alias::new("item"))
+            .expr_as(col(&e, "recorder"), Alias::new("recorder"))
+            .expr_as(col(&e, "biz_step"), Alias::new("biz_step"))
+            .expr_as(col(&e, "disposition"), Alias::new("disposition"))
+            .expr_as(col(&e, "event_time"), Alias::new("event_time"))
+            .expr_as(col(&e, "biz_location"), Alias::new("biz_location"))
+            .expr_as(col(&loc, "name"), Alias::new("public_name"))
+            .expr_as(col(&loc, "city"), Alias::new("public_city"))
+            .from(l.clone())
+            .inner_join(
+                e.clone(),
+                col(&e, "id").equals((l.clone(), Alias::new("event"))),
+            )
+            .left_join(
+                p.clone(),
+                col(&p, "uri").equals((e.clone(), Alias::new("biz_location"))),
+            )
+            .left_join(
+                loc.clone(),
+                col(&loc, "uri").equals((p.clone(), Alias::new("uri"))),
+            )
+            .and_where(
+                Expr::tuple([col(&l, "certificate"), col(&l, "item")])
+                    .in_tuples(chunk.iter().map(|k| (k.certificate, k.item))),
+            )
+            .to_owned();
+        for row in db.query_all(&q).await? {
+            out.push(LabelEvent::from_query_result(&row, "")?);
+        }
+    }
+    Ok(out)
+}

@@ -21,6 +21,8 @@ pub struct LocationView {
     pub name: String,
     pub city: String,
     pub created_at: DateTime<Utc>,
+    /// Whether the consumer page may show custody recorded here ("sold by … in … on …").
+    pub public: bool,
 }
 
 fn view(m: location::Model) -> LocationView {
@@ -29,6 +31,7 @@ fn view(m: location::Model) -> LocationView {
         name: m.name,
         city: m.city,
         created_at: m.created_at,
+        public: false,
     }
 }
 
@@ -41,6 +44,7 @@ pub async fn create(
     uri: &str,
     name: &str,
     city: &str,
+    public: bool,
 ) -> Result<LocationView, StoreError> {
     let exists = location::Entity::find()
         .filter(location::Column::Uri.eq(uri))
@@ -70,7 +74,18 @@ pub async fn create(
             e.into()
         }
     })?;
-    let v = view(row);
+    if public {
+        let q = sea_orm::sea_query::Query::insert()
+            .into_table(sea_orm::sea_query::Alias::new("public_locations"))
+            .columns(["uri", "created_at"].map(sea_orm::sea_query::Alias::new))
+            .values_panic([uri.into(), Utc::now().into()])
+            .to_owned();
+        db.execute(&q).await?;
+    }
+    let v = LocationView {
+        public,
+        ..view(row)
+    };
     audit::record(
         db,
         actor,
@@ -85,14 +100,39 @@ pub async fn create(
 
 /// The locations `owner` registered, oldest first.
 pub async fn list(db: &impl ConnectionTrait, owner: &str) -> Result<Vec<LocationView>, StoreError> {
-    Ok(location::Entity::find()
+    let mut out: Vec<LocationView> = location::Entity::find()
         .filter(location::Column::Owner.eq(owner))
         .order_by_asc(location::Column::Id)
         .all(db)
         .await?
         .into_iter()
         .map(view)
-        .collect())
+        .collect();
+    let public = public_of(db, &out.iter().map(|l| l.id.as_str()).collect::<Vec<_>>()).await?;
+    for l in &mut out {
+        l.public = public.contains(&l.id);
+    }
+    Ok(out)
+}
+
+/// Which of these URIs are public locations.
+async fn public_of(
+    db: &impl ConnectionTrait,
+    uris: &[&str],
+) -> Result<HashSet<String>, StoreError> {
+    use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+    let mut out = HashSet::new();
+    for chunk in uris.chunks(200) {
+        let q = Query::select()
+            .column(Alias::new("uri"))
+            .from(Alias::new("public_locations"))
+            .and_where(Expr::col(Alias::new("uri")).is_in(chunk.iter().copied()))
+            .to_owned();
+        for row in db.query_all(&q).await? {
+            out.insert(row.try_get::<String>("", "uri")?);
+        }
+    }
+    Ok(out)
 }
 
 /// Which of these URIs `owner` registered.

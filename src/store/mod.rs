@@ -8,6 +8,7 @@ pub mod api_keys;
 pub mod audit;
 pub mod brands;
 pub mod certificates;
+pub mod claims;
 pub mod credential_status;
 pub mod dashboard;
 pub mod events;

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use chrono::Utc;
 use sea_orm::DatabaseConnection;
 
+use super::risk::{ClaimState, LabelRisk, NetId, label_network};
 use super::scans::LabelStats;
 use super::{Checked, LabelInfo, Source, Verdict, Verifier, batch, code_from_input};
 use crate::domain::code::{CodeError, Label};
@@ -99,10 +100,29 @@ impl Verifier {
         checked: Checked,
         source: &Source,
     ) -> Result<Verdict, StoreError> {
+        self.record_visit(db, checked, source, None).await
+    }
+
+    /// [`Verifier::record`], also counting the scan for the copy detector under the client's
+    /// network (`None`: no address, or not a consumer).
+    pub async fn record_visit(
+        &self,
+        db: &DatabaseConnection,
+        checked: Checked,
+        source: &Source,
+        net: Option<NetId>,
+    ) -> Result<Verdict, StoreError> {
         let stats = match self.label_key(&checked) {
             Some(key) => {
                 if self.scans.needs_load(key) {
                     self.scans.load(db, &[key]).await?;
+                }
+                if self.risk.needs_load(key) {
+                    self.risk.load(db, &[key]).await?;
+                }
+                if let Some(n) = net {
+                    self.risk
+                        .note(key, label_network(n, key), checked.checked_at.date_naive());
                 }
                 Some(self.scans.record(key, source, checked.checked_at))
             }
@@ -123,6 +143,9 @@ impl Verifier {
                 if self.scans.needs_load(key) {
                     self.scans.load(db, &[key]).await?;
                 }
+                if self.risk.needs_load(key) {
+                    self.risk.load(db, &[key]).await?;
+                }
                 Some(self.scans.peek(key, checked.checked_at))
             }
             None => None,
@@ -139,6 +162,10 @@ impl Verifier {
     fn verdict(&self, checked: Checked, stats: Option<LabelStats>) -> Verdict {
         let genuine = checked.genuine();
         let mut warnings = Vec::new();
+        let assessed = match self.label_key(&checked) {
+            Some(key) => self.risk.assess(key, checked.checked_at),
+            None => LabelRisk::none(),
+        };
         let (scans, first_scanned_at) = match stats {
             Some(s) => {
                 if s.suspected_copy(self.scans.thresholds) {
@@ -164,7 +191,16 @@ impl Verifier {
                 None
             },
             certificate: if genuine { checked.record } else { None },
-            warnings,
+            warnings: {
+                warnings.extend(assessed.warnings.iter().copied());
+                warnings
+            },
+            risk: assessed.risk.into(),
+            claim: assessed.claim.as_ref().map(|c| ClaimState {
+                claimed_at: c.as_ref().map(|r| r.claimed_at),
+            }),
+            custody: assessed.custody,
+            claim_device: assessed.claim.flatten().map(|r| r.device),
         }
     }
 
@@ -269,6 +305,14 @@ impl Verifier {
         if !to_load.is_empty() {
             self.scans.load(db, &to_load).await?;
         }
+        let mut risk_load: Vec<LabelKey> = checked
+            .iter()
+            .filter_map(|c| self.label_key(c.as_ref().ok()?))
+            .filter(|k| self.risk.needs_load(*k))
+            .collect();
+        risk_load.sort_unstable();
+        risk_load.dedup();
+        self.risk.load(db, &risk_load).await?;
 
         let mut out = Vec::with_capacity(inputs.len());
         for c in checked {

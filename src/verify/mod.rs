@@ -23,6 +23,7 @@ mod batch;
 pub mod cache;
 mod check;
 pub mod logged;
+pub mod risk;
 pub mod scans;
 
 pub use scans::Source;
@@ -54,6 +55,17 @@ pub struct Verdict {
     /// Where the certificate's issue entry is in the public issuance log (additive to the
     /// contract's shape); null unless the signature verified and the certificate was logged.
     pub log: Option<logged::LogRef>,
+    /// The copy detector's judgement (`warnings` carries its reasons).
+    pub risk: risk::RiskLevel,
+    /// Present for lots issued with one-time claim codes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub claim: Option<risk::ClaimState>,
+    /// The latest custody recorded at a public place, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custody: Option<risk::PublicCustody>,
+    /// The accepted claim's device hash, for the page's "you claimed this": never serialised.
+    #[serde(skip)]
+    pub claim_device: Option<String>,
 }
 
 fn view_only<S: Serializer>(c: &Option<Arc<CertRecord>>, s: S) -> Result<S::Ok, S::Error> {
@@ -75,6 +87,10 @@ impl Verdict {
             certificate: None,
             warnings: Vec::new(),
             log: None,
+            risk: risk::RiskLevel::None,
+            claim: None,
+            custody: None,
+            claim_device: None,
         }
     }
 }
@@ -145,6 +161,8 @@ pub struct Verifier {
     pub scans: Scans,
     /// Certificates' log indexes, filled with the certificate cache.
     pub logged: logged::LogIndexes,
+    /// The copy detector's facts per label (see `risk`).
+    pub risk: risk::RiskFacts,
     epoch: AtomicI64,
     /// `None` when batching is off: each signature is checked on its own.
     batcher: Option<Batcher>,
@@ -165,6 +183,7 @@ impl Verifier {
             certs: CertCache::new(100_000),
             scans,
             logged: logged::LogIndexes::new(100_000),
+            risk: risk::RiskFacts::default(),
             epoch: AtomicI64::new(epoch),
             batcher,
         }

@@ -24,6 +24,9 @@ pub struct IssueBody {
     pub produced_on: String,
     #[schema(format = Date)]
     pub expires_on: String,
+    /// Give every item a one-time claim code for an inner label (issue 17).
+    #[serde(default)]
+    pub claims: bool,
 }
 
 /// Body of a revocation.

@@ -30,6 +30,7 @@ const CONTRACT: &[(&str, &str)] = &[
     ("post", "/api/v1/events"),
     ("get", "/api/v1/events"),
     ("get", "/api/v1/audit"),
+    ("post", "/api/v1/claims"),
 ];
 
 fn fill(path: &str) -> String {

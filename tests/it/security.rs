@@ -491,7 +491,9 @@ async fn one_host_with_many_user_agents_is_one_client() {
     for n in 1..=10 {
         last = from(&app, &format!("198.51.{n}.9"), &uri, &[]).await.json();
     }
-    assert_eq!(last["warnings"], json!(["suspected_copy"]));
+    // Eleven networks in a day: today's flag, and the copy detector's `many_networks`.
+    assert_eq!(last["warnings"], json!(["suspected_copy", "many_networks"]));
+    assert_eq!(last["risk"], "high");
 }
 
 #[tokio::test]

@@ -28,6 +28,7 @@
 //! label takes ~0.55 ms on one core with its QR, well past the 800 labels/s we need, and the PDF
 //! writer already draws the text every label of a sheet shares from one Form XObject.
 
+mod inner;
 mod layout;
 mod pdf;
 mod png;
@@ -35,6 +36,7 @@ mod qr;
 mod svg;
 mod text;
 
+pub use inner::{InnerText, inner_sheet};
 pub use pdf::{PdfSheet, SheetLayout, StaticText};
 pub use png::render_png;
 pub use qr::{QrMatrix, qr};

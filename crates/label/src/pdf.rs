@@ -57,7 +57,7 @@ impl SheetLayout {
 
     /// Columns, rows, label width and height in mm. Both sheets are full-bleed across; the
     /// leftover height is split between top and bottom.
-    fn grid(&self) -> (usize, usize, f32, f32) {
+    pub(crate) fn grid(&self) -> (usize, usize, f32, f32) {
         match self {
             SheetLayout::A4_3x8 => (3, 8, 70.0, 37.0),
             SheetLayout::A4_2x5 => (2, 5, 105.0, 57.0),
@@ -475,7 +475,7 @@ impl Write for Bytes<'_> {
 
 /// `text` inside a PDF literal string, in WinAnsiEncoding: ASCII as is (with `(`, `)` and `\`
 /// escaped), the rest of Windows-1252 as octal escapes, anything else as "?".
-fn push_pdf_string(out: &mut String, text: &str) {
+pub(crate) fn push_pdf_string(out: &mut String, text: &str) {
     for c in text.chars() {
         let byte = match c {
             '(' | ')' | '\\' => {

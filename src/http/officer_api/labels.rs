@@ -70,8 +70,10 @@ pub struct RangeQuery {
     /// Last item (default: the lot's quantity). At most 10,000 labels per request.
     #[param(minimum = 1)]
     pub to: Option<u32>,
-    /// PDF only: `3x8` (24 labels of 70 × 37 mm, default) or `2x5` (10 of 105 × 57 mm).
-    #[param(pattern = "^(3x8|2x5)$")]
+    /// PDF only: `3x8` (24 labels of 70 × 37 mm, default) or `2x5` (10 of 105 × 57 mm);
+    /// `inner` or `inner-2x5`: the inner labels of a lot issued with claim codes (item and
+    /// claim code), on the same grid so item n sits in the same cell.
+    #[param(pattern = "^(3x8|2x5|inner|inner-2x5)$")]
     pub layout: Option<String>,
     /// PDF only: QR error correction, `M` (default) or `Q`.
     #[param(pattern = "^[MmQq]$")]
@@ -313,6 +315,31 @@ async fn pdf(
     Path(number): Path<String>,
     Query(q): Query<RangeQuery>,
 ) -> Result<Response, ApiError> {
+    let inner = q.layout.as_deref().and_then(|l| match l {
+        "inner" => Some(SheetLayout::A4_3x8),
+        "inner-2x5" => Some(SheetLayout::A4_2x5),
+        _ => None,
+    });
+    if let Some(layout) = inner {
+        let job = job(&state, &number, Ecc::M).await?;
+        let secret = crate::service::claims::lot_secret(&state, job.cert.facts.number)
+            .await?
+            .ok_or_else(|| {
+                ApiError::conflict(
+                    "no_claim_codes",
+                    "this lot was issued without claim codes: it has no inner labels",
+                )
+            })?;
+        let range = Range::check(q.from, q.to, job.cert.facts.quantity).map_err(range_error)?;
+        let name = format!(
+            "inner-{}-{}-{}.pdf",
+            job.cert.view.number, range.from, range.to
+        );
+        let body = stream(&state, move |emit| {
+            job.inner_pdf(range, layout, &secret, emit)
+        });
+        return Ok(download("application/pdf", name, body));
+    }
     let layout = match q.layout.as_deref() {
         None => SheetLayout::A4_3x8,
         Some(name) => SheetLayout::parse(name).ok_or_else(|| {
@@ -357,6 +384,9 @@ async fn csv(
         "labels-{}-{}-{}.csv",
         job.cert.view.number, range.from, range.to
     );
-    let body = stream(&state, move |emit| job.csv(range, emit));
+    let claims = crate::service::claims::lot_secret(&state, job.cert.facts.number).await?;
+    let body = stream(&state, move |emit| {
+        job.csv_with_claims(range, claims.as_ref(), emit)
+    });
     Ok(download("text/csv; charset=utf-8", name, body))
 }

@@ -21,14 +21,15 @@ use crate::domain::code::Label;
 use crate::domain::humancode::{HumanCode, HumanCodeError};
 use crate::domain::values;
 use crate::domain::verdict::Status;
-use crate::http::client::Consumer;
+use crate::http::client::{Consumer, Peer};
 use crate::http::csrf;
 use crate::http::error::ApiError;
 use crate::http::extract::LabelCode;
-use crate::http::public::verify::scan;
+use crate::http::public::verify::scan_from;
 use crate::i18n::{Arg, I18n, Lang, date};
 use crate::state::AppState;
 use crate::store::rate_limits::{self, Limit};
+use crate::verify::risk::NetId;
 use crate::verify::{Source, Verdict};
 
 pub fn router() -> Router<AppState> {
@@ -38,6 +39,7 @@ pub fn router() -> Router<AppState> {
         .route("/v/{code}", get(page))
         .route("/V/{code}", get(page))
         .route("/v/{code}/report", post(super::report::report))
+        .route("/v/{code}/claim", post(super::claim::claim))
 }
 
 /// Query of a page: the language, and flags set by redirects.
@@ -46,6 +48,7 @@ pub struct PageQuery {
     pub lang: Option<String>,
     pub code: Option<String>,
     pub reported: Option<String>,
+    pub claimed: Option<String>,
 }
 
 fn query(raw: Option<&str>) -> PageQuery {
@@ -64,24 +67,26 @@ fn wants_json(headers: &HeaderMap) -> bool {
 async fn page(
     State(state): State<AppState>,
     Consumer(source): Consumer,
+    Peer(ip): Peer,
     LabelCode { code, label }: LabelCode,
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, Response> {
     let q = query(raw.as_deref());
     let lang = page_lang(q.lang.as_deref(), &headers);
+    let net = NetId::of(&state.shortcodes, ip);
     if wants_json(&headers) {
         let label = label.map_err(|e| {
             state.metrics.observe_verdict(Status::Malformed.as_str());
             crate::http::public::verify::malformed(&e).into_response()
         })?;
-        let v = scan(&state, &label, &source)
+        let v = scan_from(&state, &label, &source, net)
             .await
             .map_err(|e| ApiError::from(e).into_response())?;
         return Ok(axum::Json(v).into_response());
     }
     let verdict = match &label {
-        Ok(label) => scan(&state, label, &source)
+        Ok(label) => scan_from(&state, label, &source, net)
             .await
             .map_err(|e| unavailable(lang, e))?,
         Err(e) => {
@@ -101,6 +106,9 @@ async fn page(
         &verdict,
         Extras {
             reported: q.reported.is_some(),
+            claimed: q.claimed.is_some(),
+            device: crate::http::public::claims::device(&headers)
+                .map(|d| crate::service::claims::device_hash(&d)),
             ..Extras::default()
         },
         status,
@@ -157,6 +165,21 @@ pub(super) struct Extras {
     pub(super) report_error: Option<String>,
     pub(super) place: String,
     pub(super) comment: String,
+    /// Just claimed (the redirect after the claim form).
+    pub(super) claimed: bool,
+    pub(super) claim_error: Option<String>,
+    /// The hash of this device's cookie, for "you claimed this".
+    pub(super) device: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ClaimView {
+    action: String,
+    token: String,
+    error: Option<String>,
+    /// "Claimed on DATE", or "You claimed this on DATE" for the claimant's device.
+    claimed: Option<String>,
+    just_claimed: bool,
 }
 
 #[derive(Serialize)]
@@ -223,13 +246,21 @@ pub(super) fn render_verdict(
             Subject::Short(_) => None,
         })
         .unwrap_or_default();
-    let suspected_copy = v.warnings.contains(&"suspected_copy");
-    // A genuine signature on a label scanned far too often is not a green light: the page
-    // turns amber and says what to check. The status word itself does not change.
+    let high_risk = v.risk == crate::verify::risk::RiskLevel::High;
+    let suspected_copy = v.warnings.contains(&"suspected_copy") || high_risk;
+    // A genuine signature on a label scanned far too often, or whose custody, claims or spread
+    // say it was copied, is not a green light: the page turns amber and says what to check.
+    // The status word itself does not change.
     let look = if v.status == Status::Authentic && suspected_copy {
         "suspected_copy"
     } else {
         s
+    };
+    // The copy detector's amber has its own words; the look (icon, colour) is the same.
+    let words = if look == "suspected_copy" && high_risk {
+        "copy_risk"
+    } else {
+        look
     };
     let view = VerdictView {
         status: s,
@@ -241,13 +272,13 @@ pub(super) fn render_verdict(
             Status::Expired | Status::Suspended => "warn",
             Status::Malformed | Status::Unconfirmed => "grey",
         },
-        title: i18n.t(lang, &format!("verdict-{look}-title")),
+        title: i18n.t(lang, &format!("verdict-{words}-title")),
         body: i18n.t_args(
             lang,
-            &format!("verdict-{look}-body"),
+            &format!("verdict-{words}-body"),
             &[("date", Arg::Str(&expiry))],
         ),
-        action: i18n.t(lang, &format!("verdict-{look}-action")),
+        action: i18n.t(lang, &format!("verdict-{words}-action")),
         reason: i18n.t(lang, &format!("reason-{}", v.reason)),
     };
     let c = v.certificate.as_ref().map(|rec| {
@@ -305,7 +336,45 @@ pub(super) fn render_verdict(
             proof => l.proof.clone(),
         }
     });
+    // The claim form, for genuine labels of lots issued with claim codes.
+    let claim = match (&v.claim, v.status) {
+        (Some(state_), Status::Authentic | Status::Expired) => Some(ClaimView {
+            action: format!("/v/{code}/claim"),
+            token: form_token(state, "claim", code),
+            error: extras.claim_error.clone(),
+            claimed: state_.claimed_at.map(|at| {
+                let mine = extras.device.is_some() && extras.device == v.claim_device;
+                let key = if mine {
+                    "claim-yours"
+                } else {
+                    "claim-claimed-on"
+                };
+                i18n.t_args(lang, key, &[("date", Arg::Str(&date(at.date_naive())))])
+            }),
+            just_claimed: extras.claimed,
+        }),
+        _ => None,
+    };
+    // Custody a retailer made public: "sold by … in … on …".
+    let custody = v.custody.as_ref().map(|p| {
+        let key = if p.step == "retail_selling" {
+            "custody-sold"
+        } else {
+            "custody-received"
+        };
+        i18n.t_args(
+            lang,
+            key,
+            &[
+                ("name", Arg::Str(&p.name)),
+                ("city", Arg::Str(&p.city)),
+                ("date", Arg::Str(&date(p.at.date_naive()))),
+            ],
+        )
+    });
     let ctx = context! {
+        custody => custody,
+        claim => claim,
         lang => lang.code(),
         dir => lang.dir(),
         langs => subject.links(lang),
@@ -322,12 +391,17 @@ pub(super) fn render_verdict(
 }
 
 fn report_token(state: &AppState, code: &str) -> String {
+    form_token(state, "report", code)
+}
+
+/// The token of a public form about `code`, keyed by the day's salt and the form's purpose.
+fn form_token(state: &AppState, purpose: &str, code: &str) -> String {
     let today = Utc::now().date_naive();
     state
         .verifier
         .scans
         .salt(today)
-        .map(|salt| csrf::token(&salt, "report", code, today))
+        .map(|salt| csrf::token(&salt, purpose, code, today))
         .unwrap_or_default()
 }
 
@@ -343,6 +417,7 @@ const SHORT_CODE_LIMIT: Limit = Limit {
 async fn short_code(
     State(state): State<AppState>,
     Consumer(source): Consumer,
+    Peer(ip): Peer,
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, Response> {
@@ -426,7 +501,12 @@ async fn short_code(
         })?;
     let verdict = state
         .verifier
-        .record(&state.db, checked, &source)
+        .record_visit(
+            &state.db,
+            checked,
+            &source,
+            NetId::of(&state.shortcodes, ip),
+        )
         .await
         .map_err(|e| unavailable(lang, e))?;
     state.metrics.observe_verdict(verdict.status.as_str());

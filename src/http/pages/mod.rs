@@ -13,6 +13,7 @@ use sha2::{Digest, Sha256};
 
 use crate::i18n::{I18n, Lang};
 
+mod claim;
 pub mod consumer;
 mod display;
 pub mod officer;

@@ -4,12 +4,14 @@ use utoipa_axum::router::OpenApiRouter;
 
 use crate::state::AppState;
 
+pub mod claims;
 pub mod credentials;
 pub mod registry;
 pub mod verify;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
+        .merge(claims::router())
         .merge(credentials::router())
         .merge(registry::router())
         .merge(verify::router())

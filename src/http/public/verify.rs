@@ -10,11 +10,12 @@ use utoipa_axum::routes;
 
 use crate::domain::code::Label;
 use crate::domain::values::KeyStatus;
-use crate::http::client::Consumer;
+use crate::http::client::{Consumer, Peer};
 use crate::http::error::{ApiError, Problem};
 use crate::http::extract::{Json, LabelCode};
 use crate::state::AppState;
 use crate::store::StoreError;
+use crate::verify::risk::NetId;
 use crate::verify::{Source, Verdict};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -35,19 +36,34 @@ pub fn router() -> OpenApiRouter<AppState> {
 async fn verify_code(
     State(state): State<AppState>,
     Consumer(source): Consumer,
+    Peer(ip): Peer,
     code: LabelCode,
 ) -> Result<Json<Verdict>, ApiError> {
     let label = code.label.map_err(|e| {
         state.metrics.observe_verdict("malformed");
         malformed(&e)
     })?;
-    Ok(Json(scan(&state, &label, &source).await?))
+    let net = NetId::of(&state.shortcodes, ip);
+    Ok(Json(scan_from(&state, &label, &source, net).await?))
 }
 
 /// Verifies a label and records the scan: what the single-code routes do for a scanner.
 pub async fn scan(state: &AppState, label: &Label, source: &Source) -> Result<Verdict, StoreError> {
+    scan_from(state, label, source, None).await
+}
+
+/// [`scan`], counting the scan for the copy detector under the client's network.
+pub async fn scan_from(
+    state: &AppState,
+    label: &Label,
+    source: &Source,
+    net: Option<NetId>,
+) -> Result<Verdict, StoreError> {
     let checked = state.verifier.check(&state.db, label).await?;
-    let verdict = state.verifier.record(&state.db, checked, source).await?;
+    let verdict = state
+        .verifier
+        .record_visit(&state.db, checked, source, net)
+        .await?;
     state.metrics.observe_verdict(verdict.status.as_str());
     Ok(verdict)
 }

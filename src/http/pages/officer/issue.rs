@@ -88,6 +88,8 @@ pub(super) struct IssueForm {
     quantity: String,
     produced_on: String,
     expires_on: String,
+    /// The "claim codes" checkbox: `on` when ticked.
+    claims: String,
     /// The one-time token of this form.
     once: String,
 }
@@ -105,6 +107,7 @@ impl IssueForm {
             &self.quantity,
             &self.produced_on,
             &self.expires_on,
+            &self.claims,
         ] {
             h.update(v.trim().as_bytes());
             h.update([0]);
@@ -153,6 +156,7 @@ pub(super) async fn issue(
         quantity,
         produced_on: form.produced_on.trim().to_owned(),
         expires_on: form.expires_on.trim().to_owned(),
+        claims: !form.claims.is_empty(),
     };
     let mut by = ui.by();
     by.idempotency = token(&form).map(|t| Idempotency {
