@@ -87,6 +87,24 @@ pub fn may_renew(status: Standing, until: NaiveDate, today: NaiveDate) -> Result
     Ok(())
 }
 
+/// The period a right holds after a renewal asked for `asked` (from, until) while it held
+/// `current`, on `today`. A renewal extends: when the current period is still in force, or the
+/// asked one starts no later than the day after it ends, the right keeps its start (or the
+/// earlier of the two), so renewing early never leaves a gap in which the producer cannot
+/// issue. Otherwise (an old, lapsed right) the asked period replaces it.
+pub fn renewed_period(
+    current: (NaiveDate, NaiveDate),
+    asked: (NaiveDate, NaiveDate),
+    today: NaiveDate,
+) -> (NaiveDate, NaiveDate) {
+    let contiguous = asked.0 <= current.1.succ_opt().unwrap_or(current.1);
+    if contiguous || current.1 >= today {
+        (current.0.min(asked.0), asked.1)
+    } else {
+        asked
+    }
+}
+
 /// The event a status change from `before` to `after` records.
 pub fn event_of(before: Option<Standing>, after: Standing) -> RightEvent {
     match (before, after) {
@@ -194,6 +212,47 @@ mod tests {
                 .unwrap_err()
                 .0,
             "right_withdrawn"
+        );
+    }
+
+    #[test]
+    fn a_renewal_extends_without_a_gap() {
+        let today = day("2027-02-01");
+        // Renewed early from the day after it ends: still in force today, start kept.
+        assert_eq!(
+            renewed_period(
+                (day("2024-03-01"), day("2027-02-28")),
+                (day("2027-03-01"), day("2030-02-28")),
+                today
+            ),
+            (day("2024-03-01"), day("2030-02-28"))
+        );
+        // In force today, renewal asked with a gap: the gap is not left open.
+        assert_eq!(
+            renewed_period(
+                (day("2024-03-01"), day("2027-02-28")),
+                (day("2027-06-01"), day("2030-05-31")),
+                today
+            ),
+            (day("2024-03-01"), day("2030-05-31"))
+        );
+        // Lapsed yesterday, renewed from today: contiguous, start kept.
+        assert_eq!(
+            renewed_period(
+                (day("2024-02-01"), day("2027-01-31")),
+                (day("2027-02-01"), day("2030-01-31")),
+                today
+            ),
+            (day("2024-02-01"), day("2030-01-31"))
+        );
+        // Lapsed long ago: the new period replaces it, so the lapse stays a lapse.
+        assert_eq!(
+            renewed_period(
+                (day("2020-01-01"), day("2022-12-31")),
+                (day("2027-02-01"), day("2030-01-31")),
+                today
+            ),
+            (day("2027-02-01"), day("2030-01-31"))
         );
     }
 

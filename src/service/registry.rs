@@ -424,10 +424,15 @@ pub async fn renew(
             })?;
         let now = Utc::now();
         rights::may_renew(current.status, until, now.date_naive()).map_err(refused)?;
+        let held = rights::renewed_period(
+            (current.valid_from, current.valid_until),
+            (from, until),
+            now.date_naive(),
+        );
         let change = store::memberships::Change {
             status: current.status,
             reason: None,
-            period: Some((from, until)),
+            period: Some(held),
             withdrawn_at: None,
         };
         let after = store::memberships::set(&*tx, id, &change, now).await?;

@@ -416,13 +416,13 @@ async fn the_issue_form_can_ask_for_claim_codes() {
         cert.view.producer.id.to_string(),
     );
     let mut numbers = Vec::new();
-    for claims in [Some("on"), None] {
+    for (claims, lot) in [(Some("on"), "L-FORM-1"), (None, "L-FORM-2")] {
         let mut fields = vec![
             ("csrf", csrf.as_str()),
             ("brand", &brand),
             ("producer", &producer),
             ("product", "Miel d'euphorbe 250 g"),
-            ("lot", "L-FORM-1"),
+            ("lot", lot),
             ("quantity", "2"),
             ("produced_on", "2026-11-01"),
             ("expires_on", "2028-11-01"),

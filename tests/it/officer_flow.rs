@@ -72,7 +72,7 @@ async fn option(c: &fantoccini::Client, list: &str, name: &str) -> String {
 }
 
 #[test]
-fn an_officer_certifies_a_lot_by_name_and_cannot_certify_it_twice() {
+fn an_officer_renews_a_right_and_certifies_a_lot_by_name_but_not_twice() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let db = rt.block_on(TestDb::new());
     let mut config = db.config.clone();
@@ -80,7 +80,7 @@ fn an_officer_certifies_a_lot_by_name_and_cannot_certify_it_twice() {
     let base = server.base.clone();
     // What the officer knows: the names of a producer holding a right and of its brand (read
     // from the database the server made, as the officer would read them on paper).
-    let (producer_name, brand_name) = rt.block_on(async {
+    let (producer_name, brand_name, brand_number) = rt.block_on(async {
         let conn = db.connect().await;
         let numbers = tasdiq::store::certificates::recent(&conn, 50)
             .await
@@ -93,7 +93,11 @@ fn an_officer_certifies_a_lot_by_name_and_cannot_certify_it_twice() {
             .filter(|r| r.facts.status == tasdiq::domain::values::CertificateStatus::Issued)
             .max_by_key(|r| r.facts.quantity)
             .expect("a demo certificate");
-        (cert.view.producer.name, cert.view.brand.names.fr)
+        (
+            cert.view.producer.name,
+            cert.view.brand.names.fr,
+            cert.facts.brand,
+        )
     });
     let public_url = rt.block_on(async {
         let conn = db.connect().await;
@@ -125,6 +129,35 @@ fn an_officer_certifies_a_lot_by_name_and_cannot_certify_it_twice() {
             .unwrap();
         wait_for_id(&c, "/officer/producers/").await;
         shot(&c, "flow-1-producer").await;
+
+        // Renew its right of this brand from the row, with the dates the form suggests: the
+        // right stays in force (renewing early leaves no gap) and the history shows it.
+        let renewed_before = c
+            .source()
+            .await
+            .unwrap()
+            .matches("data-kind=\"renewed\"")
+            .count();
+        submit(&c, &format!("#renew-{brand_number} button[type=submit]")).await;
+        let mut renewed = 0;
+        for _ in 0..100 {
+            renewed = c
+                .source()
+                .await
+                .unwrap()
+                .matches("data-kind=\"renewed\"")
+                .count();
+            if renewed > renewed_before {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert_eq!(
+            renewed,
+            renewed_before + 1,
+            "the renewal is in the right's history"
+        );
+        shot(&c, "flow-1b-renewed").await;
 
         // Issue a lot: brand and producer chosen from the pickers.
         let issue = |lot: &'static str| {

@@ -111,17 +111,28 @@ fn issue(base: &str, key: &str) -> (String, String) {
         })
         .unwrap()["producer_id"]
         .clone();
+    // One lot, one certificate: each call certifies a lot of its own.
+    static LOTS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
+    let lot = format!(
+        "WITNESSED-{}",
+        LOTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    );
     let auth = format!("Bearer {key}");
     let mut res = agent()
         .post(&format!("{base}/api/v1/certificates"))
         .header("Authorization", &auth)
         .send_json(json!({
             "brand": 1, "producer": producer, "product": "Huile d'argan 250 ml",
-            "lot": "WITNESSED-1", "quantity": 3,
+            "lot": lot, "quantity": 3,
             "produced_on": "2026-11-01", "expires_on": "2028-11-01"
         }))
         .unwrap();
-    assert_eq!(res.status().as_u16(), 201);
+    assert_eq!(
+        res.status().as_u16(),
+        201,
+        "{}",
+        res.body_mut().read_to_string().unwrap_or_default()
+    );
     let number = res.body_mut().read_json::<Value>().unwrap()["number"]
         .as_str()
         .unwrap()

@@ -38,8 +38,9 @@ export class Carton {
 
 /**
  * Queues a carton's codes, every physical scan included (a label seen twice is evidence of a
- * copy the server should count). The custody record (location set) is kept with the lot for the
- * `receiving` event; the batch route takes codes only (contract: `{"codes": [...]}`).
+ * copy the server should count). With a location set, the lot carries a custody record: the
+ * batch route then also stores the delivery as one EPCIS `receiving` event at that location
+ * (`{"codes": [...], "record": {"bizStep": "receiving", "bizLocation": ...}}`).
  */
 export async function queueLot(codes, location) {
   for (let i = 0; i < codes.length; i += BATCH_MAX) {
@@ -64,7 +65,7 @@ export async function flushOutbox(events) {
     if (!settings?.key) return;
     for (const lot of await queued()) {
       if (lot.state !== 'queued') continue;
-      const body = { codes: lot.codes };
+      const body = lot.record ? { codes: lot.codes, record: lot.record } : { codes: lot.codes };
       let res;
       try {
         res = await fetch('/api/v1/verify', {

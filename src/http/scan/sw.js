@@ -5,7 +5,7 @@
 // so that its scope covers /scan itself, not only /scan/…
 // VERSION is a digest of the shell files (tests/scan/tools/stamp-sw.js): any change to the app
 // changes this file, so browsers install the new shell in one piece.
-const VERSION = '117552a36216d8a4';
+const VERSION = '5741f0dde7570657';
 const CACHE = `tasdiq-scan-${VERSION}`;
 const SHELL = [
   '/scan',

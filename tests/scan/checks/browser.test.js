@@ -174,7 +174,7 @@ test('network off: /scan reloads from the cache and the revoked label shows revo
   if (log) assert.ok(log.slice(mark).every((r) => r.dark), 'the server answered nothing while offline');
 });
 
-test('retailer mode: a carton with a duplicate and a counterfeit, queued offline, sent once back online', LIMIT, async () => {
+test('retailer mode: a carton with a duplicate and a counterfeit, queued offline, sent once back online as a receiving event', LIMIT, async () => {
   await goOffline(false);
   await open(page);
   await page.click('#mode-retailer');
@@ -209,7 +209,8 @@ test('retailer mode: a carton with a duplicate and a counterfeit, queued offline
     const body = JSON.parse(posts[0].body);
     assert.equal(body.codes.length, codes);
     assert.equal(body.codes.filter((c) => c === authentic.code).length >= 2, true, 'the duplicate is sent for copy detection');
-    assert.deepEqual(Object.keys(body), ['codes'], 'the batch body is the contract\'s: codes only');
+    assert.deepEqual(Object.keys(body), ['codes', 'record'], 'the batch body: codes and the custody record');
+    assert.deepEqual(body.record, { bizStep: 'receiving', bizLocation: m.location }, 'received at the retailer\'s location');
     assert.ok(log.filter((r) => r.authorization).every((r) => r.path === '/api/v1/verify'), 'the key goes to the batch route only');
   }
 });
