@@ -38,7 +38,7 @@ use crate::store::scans::LabelKey;
 /// How long a label's stored facts are trusted before a scan re-reads them.
 /// Custody and claims this node records are seen at once (it forgets the labels' facts); other
 /// nodes' within the TTL.
-pub const FACTS_TTL: Duration = Duration::from_secs(10);
+pub const FACTS_TTL: Duration = Duration::from_secs(60);
 const MAX_ENTRIES: usize = 100_000;
 const MAX_PENDING: usize = 200_000;
 

@@ -274,6 +274,17 @@ fn the_scanner_app_works_against_the_service_in_chromium() {
         "--name",
         "scan-retailer",
     ]);
+    // The retailer's receiving location: retailer mode sends a carton as a `receiving` event
+    // there, and the service takes only a retailer's own locations.
+    let location = "urn:epc:id:sgln:0614141.00777.0";
+    let res = crate::process::agent()
+        .post(&format!("{}/api/v1/locations", server.base))
+        .header("Authorization", &format!("Bearer {retailer}"))
+        .send_json(
+            serde_json::json!({"id": location, "name": "Épicerie fine (test)", "city": "Agadir"}),
+        )
+        .unwrap();
+    assert_eq!(res.status(), 201);
     let res = crate::process::agent()
         .patch(&format!("{}/api/v1/brands/3", server.base))
         .header("Authorization", &format!("Bearer {officer}"))
@@ -332,7 +343,7 @@ fn the_scanner_app_works_against_the_service_in_chromium() {
         "prefix": prefix,
         "video": video,
         "retailer_key": retailer,
-        "location": "urn:epc:id:sgln:0614141.00777.0",
+        "location": location,
         "labels": {
             "authentic": label(&labels.a.0, labels.a.1, 1),
             "authentic2": label(&labels.b, labels.a.1, 2),
