@@ -277,6 +277,22 @@ pub async fn lots_in_force(
         .await?)
 }
 
+/// How many lots of the brand, every producer's, are good today: the lots a suspension or a
+/// withdrawal of the brand would turn.
+pub async fn lots_in_force_of_brand(
+    db: &impl ConnectionTrait,
+    brand: BrandNumber,
+    today: NaiveDate,
+) -> Result<u64, StoreError> {
+    use sea_orm::PaginatorTrait;
+    Ok(certificate::Entity::find()
+        .filter(certificate::Column::Brand.eq(i32::from(brand.get())))
+        .filter(certificate::Column::Status.eq(CertificateStatus::Issued.as_str()))
+        .filter(certificate::Column::ExpiresOn.gte(today))
+        .count(db)
+        .await?)
+}
+
 /// Rows of rights in force on `day` (active, and within their period), for counts elsewhere.
 pub fn in_force_on(day: NaiveDate) -> sea_orm::Condition {
     sea_orm::Condition::all()

@@ -1,6 +1,7 @@
 //! Destructive actions take two steps (issue 15): revoking a certificate, rotating the signing
-//! key and marking a key compromised each show a page naming what will happen, and act only
-//! when that page's button is pressed; destructive choices are never preselected.
+//! key, marking a key compromised and suspending or withdrawing a brand each show a page naming
+//! what will happen, and act only when that page's button is pressed; destructive choices are
+//! never preselected.
 
 use axum::body::Body;
 use axum::http::{Request, header};
@@ -209,4 +210,67 @@ async fn destructive_choices_are_not_preselected() {
     .await
     .unwrap();
     assert_eq!(b.status, tasdiq::domain::values::Standing::Active);
+}
+
+#[tokio::test]
+async fn suspending_a_brand_takes_a_confirmation_naming_its_lots() {
+    let app = TestApp::new().await;
+    let cookie = sign_in(&app, "admin@tasdiq.local", PASSWORD).await.unwrap();
+    let cert = app.authentic_certificate().await;
+    let n = cert.facts.brand;
+    let number = tasdiq::domain::values::BrandNumber::new(n).unwrap();
+    let status = || async {
+        tasdiq::store::registry::get_brand(app.conn(), number)
+            .await
+            .unwrap()
+            .status
+    };
+    let csrf = hidden(&page(&app, "/officer", &cookie).await.text(), "csrf");
+    let uri = format!("/officer/brands/{n}/status");
+    // The first step only shows what will happen: the brand, and its lots in force.
+    let step = post(
+        &app,
+        &format!("{uri}?lang=fr"),
+        &cookie,
+        &[
+            ("csrf", &csrf),
+            ("status", "suspended"),
+            ("reason", "Audit"),
+        ],
+    )
+    .await;
+    assert_eq!(step.status, 200, "{step:?}");
+    let html = step.text();
+    let lots = tasdiq::store::memberships::lots_in_force_of_brand(
+        app.conn(),
+        number,
+        chrono::Utc::now().date_naive(),
+    )
+    .await
+    .unwrap();
+    assert!(lots > 0);
+    assert!(effect(&html).contains(&lots.to_string()), "{html}");
+    assert!(html.contains("name=\"confirm\" value=\"yes\""));
+    assert_eq!(status().await, tasdiq::domain::values::Standing::Active);
+    let verdict = |code: String| {
+        let app = &app;
+        async move { app.get(&format!("/api/v1/verify/{code}")).await.json()["status"].clone() }
+    };
+    assert_eq!(verdict(app.code(&cert, 1)).await, "authentic");
+    // The second step acts.
+    let done = post(
+        &app,
+        &uri,
+        &cookie,
+        &[
+            ("csrf", &csrf),
+            ("status", "suspended"),
+            ("reason", "Audit"),
+            ("confirm", "yes"),
+        ],
+    )
+    .await;
+    assert_eq!(done.status, 303, "{done:?}");
+    assert_eq!(status().await, tasdiq::domain::values::Standing::Suspended);
+    assert_eq!(verdict(app.code(&cert, 1)).await, "suspended");
 }

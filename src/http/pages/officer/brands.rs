@@ -112,6 +112,8 @@ pub(super) struct GrantForm {
 pub(super) struct StatusForm {
     status: String,
     reason: String,
+    /// `yes` on the second step of a suspension or withdrawal.
+    confirm: String,
 }
 
 async fn brand_page(
@@ -174,6 +176,12 @@ pub(super) async fn brand_status(
     let (state, ui) = (&state, &ui);
     let page = async move {
         let n = brand_number(&number).ok_or(PageError::NotFound)?;
+        // Suspending or withdrawing a brand turns every lot of it: the officer is shown what
+        // will happen first, and nothing changes until that page's button is pressed.
+        let destructive = matches!(form.status.as_str(), "suspended" | "withdrawn");
+        if destructive && form.confirm != "yes" {
+            return confirm_brand_status(state, ui, n, &form).await;
+        }
         let patch = PatchBrand {
             status: Some(form.status),
             reason: Some(form.reason),
@@ -183,6 +191,54 @@ pub(super) async fn brand_status(
         after_brand_change(state, ui, &number, n, result, GrantForm::default()).await
     };
     ui.finish(page.await)
+}
+
+/// The second step of a brand's suspension or withdrawal: what it will do, and how many lots.
+async fn confirm_brand_status(
+    state: &AppState,
+    ui: &Ui,
+    n: BrandNumber,
+    form: &StatusForm,
+) -> PageResult {
+    let brand = registry::get_brand(&state.db, n).await?;
+    let today = Utc::now().date_naive();
+    let lots = st::memberships::lots_in_force_of_brand(&state.db, n, today).await?;
+    let name = brand.names.get(ui.lang.code()).to_owned();
+    let key = if form.status == "withdrawn" {
+        "o-brand-confirm-withdraw"
+    } else {
+        "o-brand-confirm-suspend"
+    };
+    let effect = I18n::global().t_args(
+        ui.lang,
+        key,
+        &[
+            ("brand", crate::i18n::Arg::Str(&name)),
+            (
+                "lots",
+                crate::i18n::Arg::Num(i64::try_from(lots).unwrap_or(i64::MAX)),
+            ),
+        ],
+    );
+    let reason = form.reason.trim().to_owned();
+    Ok(ui.page(
+        StatusCode::OK,
+        "officer/confirm.html",
+        context! {
+            heading => ui.t("o-brand-confirm-title"),
+            action => format!("/officer/brands/{n}/status"),
+            cancel => format!("/officer/brands/{n}"),
+            facts => vec![
+                (ui.t("field-brand"), format!("{n} · {name}")),
+                (ui.t("o-status"), ui.word("standing", &form.status)),
+                (ui.t("o-reason"), reason.clone()),
+            ],
+            effect => effect,
+            hidden => vec![("status", form.status.clone()), ("reason", reason.clone())],
+            reason_field => reason.is_empty(),
+            button => ui.t("o-brand-confirm-button"),
+        },
+    ))
 }
 
 /// After a change on a brand's page: back to the page with "saved", or the page with the error.
