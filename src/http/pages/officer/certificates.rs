@@ -26,24 +26,15 @@ pub(super) async fn certificates(
         issued_to: Some(to.clone()),
         ..CertQuery::default()
     };
-    let (filter, errors) = match cq.filter() {
-        Ok(f) => (f, HashMap::new()),
-        Err(errs) => (
-            Default::default(),
-            ui.field_errors(&errs)
-                .into_iter()
-                .collect::<HashMap<_, _>>(),
-        ),
-    };
-    let enc = |s: &str| {
-        percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
-    };
-    let base = format!(
-        "/officer/certificates?q={}&status={}&from={}&to={}",
-        enc(&search),
-        enc(&status),
-        enc(&from),
-        enc(&to)
+    let (filter, errors) = filter_or_errors(&ui, cq.filter());
+    let base = list_url(
+        "/officer/certificates",
+        &[
+            ("q", &search),
+            ("status", &status),
+            ("from", &from),
+            ("to", &to),
+        ],
     );
     let result = async {
         let (_, total) = st::certificates::search(&state.db, &filter, 0, 0).await?;

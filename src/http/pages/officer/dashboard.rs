@@ -110,25 +110,16 @@ pub(super) async fn audit(
         to: Some(to.clone()),
         ..Default::default()
     };
-    let (filter, errors) = match aq.filter() {
-        Ok(f) => (f, HashMap::new()),
-        Err(errs) => (
-            Default::default(),
-            ui.field_errors(&errs)
-                .into_iter()
-                .collect::<HashMap<_, _>>(),
-        ),
-    };
-    let enc = |s: &str| {
-        percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
-    };
-    let base = format!(
-        "/officer/audit?actor={}&action={}&target={}&from={}&to={}",
-        enc(&actor),
-        enc(&action),
-        enc(&target),
-        enc(&from),
-        enc(&to)
+    let (filter, errors) = filter_or_errors(&ui, aq.filter());
+    let base = list_url(
+        "/officer/audit",
+        &[
+            ("actor", &actor),
+            ("action", &action),
+            ("target", &target),
+            ("from", &from),
+            ("to", &to),
+        ],
     );
     let total = match st::audit::search(&state.db, &filter, 1, 0).await {
         Ok(p) => p.total,

@@ -496,6 +496,29 @@ fn flash(q: &Form, ui: &Ui) -> Option<String> {
     q.contains_key("saved").then(|| ui.t("o-saved"))
 }
 
+/// A list page's address with its filters, for the paging links.
+fn list_url(path: &str, params: &[(&str, &str)]) -> String {
+    let query: Vec<String> = params
+        .iter()
+        .map(|(k, v)| {
+            let v = percent_encoding::utf8_percent_encode(v, percent_encoding::NON_ALPHANUMERIC);
+            format!("{k}={v}")
+        })
+        .collect();
+    format!("{path}?{}", query.join("&"))
+}
+
+/// A list's filter, or the default one with the refused fields to show next to them.
+fn filter_or_errors<F: Default>(
+    ui: &Ui,
+    filter: Result<F, Vec<values::FieldError>>,
+) -> (F, HashMap<String, String>) {
+    match filter {
+        Ok(f) => (f, HashMap::new()),
+        Err(errs) => (F::default(), ui.field_errors(&errs).into_iter().collect()),
+    }
+}
+
 fn paging(q: &Form, base: &str, total: u64) -> (u64, Option<String>, Option<String>) {
     let page: u64 = q
         .get("page")
